@@ -1,0 +1,55 @@
+# Hub Coverage: `make run` starts the dashboard, `make test` runs every test.
+# Each target sets up what it needs (virtualenv, pinned requirements, data build, map assets).
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+STAMP := $(VENV)/.requirements-installed
+
+.PHONY: run test test-fast lint data assets bench clean setup browser
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP) data/build/manifest.json static/vendor/leaflet/leaflet.js
+
+data/build/manifest.json: $(STAMP) data/build.py data/sources.py
+	$(BIN)/python -m data.build
+
+static/vendor/leaflet/leaflet.js: $(STAMP)
+	$(BIN)/python -m data.assets
+
+data: $(STAMP)
+	$(BIN)/python -m data.build
+
+assets: $(STAMP)
+	$(BIN)/python -m data.assets
+
+run: setup
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+# The browser tests need Debian's chromium; install it when missing (root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || ( \
+	  (apt-get update -q && apt-get install -y -q chromium) || \
+	  (sudo apt-get update -q && sudo apt-get install -y -q chromium) )
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: setup browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests
+
+test-fast: setup
+	$(BIN)/python -m pytest tests/unit tests/data tests/pages
+
+bench: setup browser
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf data/build static/vendor

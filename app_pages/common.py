@@ -1,0 +1,114 @@
+"""UI helpers shared by the pages: the shared sidebar, URL sync, notices and downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from data import loaders
+from utils import constants as c
+from utils.indicators import indicator_label
+from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
+
+_STATE_KEYS = {
+    "area": "view_area",
+    "ind": "view_indicator",
+    "r": "view_radius",
+    "present": "view_present",
+}
+
+
+def favicon() -> str:
+    """A local favicon (an emoji or :material: icon would make the browser fetch from a CDN)."""
+    path = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
+    return str(path) if path.exists() else None
+
+
+def area_choices() -> list[str]:
+    """'All Leeds' followed by the LCP names of the footprints in force."""
+    lcps = loaders.lcp_names() if hasattr(loaders, "lcp_names") else []
+    return [ALL_LEEDS, *lcps]
+
+
+def shared_sidebar() -> None:
+    """Area, indicator, radius and presenter-mode widgets, first filled from the URL."""
+    specs = shared_specs(area_choices())
+    if "view_initialised" not in st.session_state:
+        values, notices = decode_params(st.query_params.to_dict(), specs)
+        for name, key in _STATE_KEYS.items():
+            st.session_state[key] = values[name]
+        st.session_state["view_notices"] = notices
+        st.session_state["view_initialised"] = True
+    elif st.session_state.get("view_area") not in area_choices():
+        st.session_state["view_area"] = ALL_LEEDS  # footprints changed under this session
+    for notice in st.session_state.pop("view_notices", []):
+        st.toast(notice)
+    with st.sidebar:
+        st.selectbox("Area", area_choices(), key="view_area")
+        st.selectbox(
+            "Map indicator", list(c.INDICATORS), format_func=indicator_label, key="view_indicator"
+        )
+        st.select_slider(
+            "Reach radius (straight line)",
+            options=list(c.RADIUS_CHOICES_M),
+            format_func=lambda m: f"{m:,} m" + (" (≈10-min walk)" if m == 800 else ""),
+            key="view_radius",
+        )
+        st.toggle("Presenter mode", key="view_present")
+
+
+def shared_view() -> dict:
+    """The shared view settings chosen in the sidebar."""
+    return {name: st.session_state.get(key) for name, key in _STATE_KEYS.items()}
+
+
+def sync_shared_params() -> None:
+    """Write the shared view into the URL so the address bar is always a shareable link."""
+    specs = shared_specs(area_choices())
+    wanted = encode_params(shared_view(), specs)
+    for spec in specs:
+        if spec.name in wanted:
+            if st.query_params.get(spec.name) != wanted[spec.name]:
+                st.query_params[spec.name] = wanted[spec.name]
+        elif spec.name in st.query_params:
+            del st.query_params[spec.name]
+
+
+def csv_download(
+    df: pd.DataFrame, filename: str, label: str = "Download CSV", key: str | None = None
+) -> None:
+    """A CSV download button for a table."""
+    st.download_button(
+        label, df.to_csv(index=False).encode("utf-8"), file_name=filename, mime="text/csv", key=key
+    )
+
+
+def filter_area(lsoas: pd.DataFrame, area: str) -> pd.DataFrame:
+    """The LSOAs of the chosen LCP (all of Leeds for 'All Leeds')."""
+    if area == ALL_LEEDS or c.LCP not in lsoas.columns:
+        return lsoas
+    return lsoas[lsoas[c.LCP] == area]
+
+
+def fit_to_area(fmap, area_lsoas, area: str) -> None:
+    """Zoom a folium map to the chosen area's LSOAs (Leeds-wide view for 'All Leeds')."""
+    if area == ALL_LEEDS or len(area_lsoas) == 0:
+        return
+    minx, miny, maxx, maxy = area_lsoas.total_bounds
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+
+
+def sample_hub_notice(hubs: pd.DataFrame) -> None:
+    """Say plainly how many of the hubs shown are illustrative samples."""
+    if hubs is None or not len(hubs):
+        st.info("No open hubs in the register.")
+        return
+    n_sample = int(hubs[c.HUB_SAMPLE].sum())
+    if n_sample:
+        st.warning(
+            f"{n_sample} of the {len(hubs)} hubs shown are **illustrative samples** (orange), placed "
+            "to follow the public growth milestones — not real sites. Replace them with the real "
+            "register on the Hubs page."
+        )

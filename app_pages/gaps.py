@@ -1,0 +1,267 @@
+"""Gaps page: which LCPs and neighbourhoods have high need and no hub within reach."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from data import loaders
+from geo.coverage import (
+    AREA,
+    GAP_RANK,
+    N_HUBS,
+    CoverageError,
+    rank_lcp_gaps,
+    rank_lsoa_gaps,
+    summarise_coverage,
+)
+from app_pages import common
+from utils import constants as c
+from utils import gap_figures as gf
+from utils.maps import build_hub_map
+from utils.risk import (
+    AT_RISK_DEFINITIONS,
+    DEFAULT_SPEC,
+    RISK_MISSING,
+    RiskError,
+    risk_breakdown,
+)
+from utils.view_state import ALL_LEEDS, decode_params
+
+WEIGHT_KEYS = {comp.key: f"gaps_w_{comp.key}" for comp in DEFAULT_SPEC}
+AT_RISK_KEY, SCALING_KEY, SAVED_KEY = "gaps_at_risk", "gaps_scaling", "gaps_saved"
+BREAKDOWN_KEY = "gaps_breakdown_lsoa"
+
+
+def apply_settings(values: dict) -> None:
+    """Put URL-style settings ({"w", "def", "scale"}) into the widgets' session state."""
+    for comp, weight in dict(values["w"]).items():
+        st.session_state[WEIGHT_KEYS[comp]] = float(weight)
+    st.session_state[AT_RISK_KEY] = values["def"]
+    st.session_state[SCALING_KEY] = values["scale"]
+
+
+def restore_settings() -> None:
+    """Fill the widgets from the URL on a first visit, or from this session's last choice.
+
+    Streamlit forgets a page's widget values while another page is shown, so the last choice
+    is also kept under a non-widget key.
+    """
+    keys = [*WEIGHT_KEYS.values(), AT_RISK_KEY, SCALING_KEY]
+    if all(k in st.session_state for k in keys):
+        return
+    saved = st.session_state.get(SAVED_KEY)
+    if saved is None:
+        saved, notices = decode_params(st.query_params.to_dict(), gf.gap_specs())
+        for notice in notices:
+            st.toast(notice)
+    apply_settings(saved)
+
+
+def reset_settings() -> None:
+    """Button callback: default weights, at-risk definition and scaling."""
+    apply_settings(
+        {"w": gf.DEFAULT_WEIGHTS, "def": gf.DEFAULT_AT_RISK, "scale": gf.DEFAULT_SCALING}
+    )
+
+
+def current_settings() -> dict:
+    """The page's settings in URL form."""
+    return {
+        "w": gf.weights_key({k: st.session_state[key] for k, key in WEIGHT_KEYS.items()}),
+        "def": st.session_state[AT_RISK_KEY],
+        "scale": st.session_state[SCALING_KEY],
+    }
+
+
+def sync_page_params(values: dict) -> None:
+    """Write the page's settings into the URL (defaults left out) and remember them."""
+    st.session_state[SAVED_KEY] = values
+    wanted = gf.encode_gap_params(values)
+    for spec in gf.gap_specs():
+        if spec.name in wanted:
+            if st.query_params.get(spec.name) != wanted[spec.name]:
+                st.query_params[spec.name] = wanted[spec.name]
+        elif spec.name in st.query_params:
+            del st.query_params[spec.name]
+
+
+view = common.shared_view()
+radius, area = int(view["r"]), view["area"]
+restore_settings()
+
+st.title("Gaps: high need, no hub within reach")
+st.caption(
+    f"Reach: {radius:,} m in a straight line from an LSOA's population-weighted centre to an "
+    "open hub (change it in the sidebar). "
+    + ("All of Leeds." if area == ALL_LEEDS else f"Showing {area}; the LCP ranking is city-wide.")
+)
+
+with st.container(border=True):
+    left, right = st.columns(2)
+    left.radio(
+        "Who counts as at risk",
+        list(AT_RISK_DEFINITIONS),
+        format_func=AT_RISK_DEFINITIONS.get,
+        key=AT_RISK_KEY,
+    )
+    right.radio(
+        "Risk index scaled",
+        list(gf.SCALINGS),
+        format_func=gf.SCALINGS.get,
+        key=SCALING_KEY,
+        help="England-wide scaling compares Leeds areas with the whole country; indicators "
+        "without England-wide data are scaled within Leeds.",
+    )
+    with st.expander("Risk index weights (what makes an area high risk)"):
+        st.caption(
+            "Each component is scored 0–10; the index is their weighted mean. "
+            "A weight of 0 leaves a component out. Defaults and the formula are on the About page."
+        )
+        cols = st.columns(len(WEIGHT_KEYS))
+        for col, comp in zip(cols, DEFAULT_SPEC, strict=True):
+            col.slider(
+                comp.label,
+                min_value=gf.WEIGHT_MIN,
+                max_value=gf.WEIGHT_MAX,
+                step=gf.WEIGHT_STEP,
+                key=WEIGHT_KEYS[comp.key],
+                help=comp.note or None,
+            )
+        st.button("Reset to defaults", on_click=reset_settings, key="gaps_reset")
+    st.page_link("app_pages/about.py", label="How the risk index is calculated (About page)")
+
+settings = current_settings()
+weights, at_risk, scaling = settings["w"], settings["def"], settings["scale"]
+sync_page_params(settings)
+
+try:
+    coverage = loaders.load_coverage(radius, weights, scaling, at_risk)
+except (RiskError, CoverageError) as err:
+    st.error(f"{err} Change the settings above (or press *Reset to defaults*) and try again.")
+    st.stop()
+
+hubs = loaders.load_open_hubs()
+n_sample = int(hubs[c.HUB_SAMPLE].sum()) if len(hubs) else 0
+area_cov = common.filter_area(coverage, area)
+ranked = rank_lcp_gaps(coverage, hubs)
+if area == ALL_LEEDS:
+    headline_row = summarise_coverage(coverage, hubs=hubs).iloc[0]
+else:
+    headline_row = ranked[ranked[AREA] == area].iloc[0]
+need_col = gf.need_column(at_risk)
+lsoa_gaps = rank_lsoa_gaps(area_cov, risk_col=need_col)
+
+# --- Headline figures ----------------------------------------------------------------------
+cols = st.columns(5)
+for col, fig in zip(cols, gf.coverage_headlines(headline_row, radius, at_risk), strict=False):
+    col.metric(fig.label, fig.value)
+    col.caption(fig.source)
+n_area_hubs = len(hubs) if area == ALL_LEEDS else int(headline_row[N_HUBS])
+cols[4].metric(
+    "Open hubs" + ("" if area == ALL_LEEDS else f" in {area}"),
+    f"{n_area_hubs}",
+)
+cols[4].caption(
+    f"{n_sample} of the {len(hubs)} open hubs in Leeds are illustrative samples"
+    if n_sample
+    else "All hubs are from the register"
+)
+missing = gf.missing_inputs_summary(area_cov)
+if missing:
+    st.info(missing)
+
+# --- LCP ranking ---------------------------------------------------------------------------
+st.subheader("LCPs ranked by at-risk residents beyond reach")
+lcp_table = gf.lcp_gap_table(ranked)
+if area != ALL_LEEDS:
+    rank = int(ranked.loc[ranked[AREA] == area, GAP_RANK].iloc[0])
+    st.markdown(f"**{area}** ranks **{rank} of {len(ranked)}**.")
+st.dataframe(lcp_table, hide_index=True, width="stretch", key="gaps_lcp_table")
+common.csv_download(lcp_table, f"leeds_lcp_gaps_{radius}m_{at_risk}.csv", key="gaps_lcp_download")
+
+st.plotly_chart(
+    gf.build_need_coverage_scatter(
+        ranked,
+        summarise_coverage(coverage, hubs=hubs).iloc[0],
+        radius_m=radius,
+        highlight=gf.top_gaps(ranked)[AREA],
+    ),
+    width="stretch",
+    key="gaps_scatter",
+)
+st.caption(
+    "One dot per LCP; dot size = at-risk residents beyond reach; orange = the five largest gaps. "
+    "Dashed lines: Leeds as a whole."
+)
+
+# --- LSOA gaps -----------------------------------------------------------------------------
+where = "Leeds" if area == ALL_LEEDS else area
+st.subheader(f"Neighbourhoods (LSOAs) at risk with no hub within reach — {where}")
+st.caption(
+    f"At risk: {gf.AT_RISK_SHORT[at_risk]}. Ordered by "
+    + ("IMD 2025 score." if need_col == c.IMD_SCORE else "risk index.")
+)
+lsoa_table = gf.lsoa_gap_table(lsoa_gaps)
+if len(lsoa_table):
+    st.dataframe(lsoa_table, hide_index=True, width="stretch", key="gaps_lsoa_table")
+else:
+    st.success(f"Every at-risk LSOA in {where} is within {radius:,} m of an open hub.")
+common.csv_download(
+    lsoa_table, f"leeds_lsoa_gaps_{radius}m_{at_risk}.csv", key="gaps_lsoa_download"
+)
+
+# --- Map -----------------------------------------------------------------------------------
+st.subheader("Map: risk index, uncovered high-need LSOAs and hub reach")
+map_table = coverage[[c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.RISK_INDEX, c.IMD_DECILE]]
+fmap = build_hub_map(
+    loaders.load_lsoa_map_shapes(),
+    map_table,
+    c.RISK_INDEX,
+    label=gf.RISK_LABEL,
+    decile_col=c.IMD_DECILE,
+    outline=loaders.load_outline(),
+    lcp_outlines=loaders.load_lcp_outlines(),
+    hubs=hubs,
+    rings_m=radius,
+    highlight=set(rank_lsoa_gaps(coverage, risk_col=need_col)[c.LSOA]),
+    **loaders.MAP_ASSETS,
+)
+common.fit_to_area(fmap, loaders.load_lsoas_with_lcp().pipe(common.filter_area, area), area)
+st_folium(fmap, key="gaps_map", returned_objects=[], height=600, use_container_width=True)
+st.caption(
+    f"Pink outline: at-risk LSOA beyond {radius:,} m of a hub. Dashed circles: {radius:,} m around "
+    "each hub. Grey: no index (no inputs)."
+)
+common.sample_hub_notice(hubs)
+
+# --- What drives one LSOA's score ----------------------------------------------------------
+st.subheader("What drives a neighbourhood's risk score")
+labels = gf.lsoa_choice_labels(area_cov)
+if st.session_state.get(BREAKDOWN_KEY) not in labels:
+    st.session_state.pop(BREAKDOWN_KEY, None)
+code = st.selectbox(
+    "Neighbourhood (highest risk first)", list(labels), format_func=labels.get, key=BREAKDOWN_KEY
+)
+if code is not None:
+    risk_row = loaders.load_risk(weights, scaling).set_index(c.LSOA).loc[code]
+    breakdown = risk_breakdown(risk_row, component_weights=dict(weights))
+    chart_col, table_col = st.columns([3, 2])
+    chart_col.plotly_chart(
+        gf.build_breakdown_chart(breakdown, labels[code]),
+        width="stretch",
+        key="gaps_breakdown_chart",
+    )
+    table_col.dataframe(gf.breakdown_table(breakdown), hide_index=True, key="gaps_breakdown_table")
+    reason = str(risk_row[RISK_MISSING] or "")
+    if reason:
+        table_col.warning(f"Missing inputs: {reason}.")
+    else:
+        table_col.caption("Every input of this index was available for this LSOA.")
+
+with st.expander(f"Every LSOA in {where}: risk and coverage"):
+    every = gf.lsoa_coverage_table(area_cov)
+    st.dataframe(every, hide_index=True, width="stretch", key="gaps_every_table")
+    common.csv_download(
+        every, f"leeds_lsoa_coverage_{radius}m_{at_risk}.csv", key="gaps_every_download"
+    )
+
+st.caption(f"Sources: {c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}; hub register.")

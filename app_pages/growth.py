@@ -1,0 +1,192 @@
+"""Growth page: how the hub network grew, what it did for coverage, and deprivation change."""
+
+from datetime import date, datetime
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from data import loaders
+from geo import coverage as cov
+from app_pages import common
+from utils import constants as c
+from utils import growth as g
+from utils import growth_figures as gf
+from utils.indicators import decile_column_for, indicator_table
+from utils.maps import build_hub_map
+from utils.view_state import ParamSpec, decode_params
+
+DATE_KEY = "growth_date"
+DATE_PARAM = "date"
+
+view = common.shared_view()
+today = date.today()
+radius = int(view["r"])
+
+st.title("Growth: how the hub network grew")
+st.caption(
+    "Hubs open on the first of each month, from the hub register's opened and closed dates. "
+    "Public milestones are marked with their source; imprecise published dates are shown as "
+    "published (e.g. “before Aug 2022”)."
+)
+
+hubs = loaders.load_hubs()
+try:
+    series = g.growth_series(hubs, end=today)
+    milestones = g.parse_milestones(loaders.load_milestones())
+except g.GrowthError as err:
+    st.error(f"The growth of the network cannot be charted: {err} Correct the register and reload.")
+    st.stop()
+if series.empty:
+    st.info("The register has no hubs with an opened date yet, so there is no growth to chart.")
+    st.stop()
+
+st.info(g.illustrative_note(g.hub_counts(hubs)))
+
+# --- Hubs open over time -------------------------------------------------------------------------
+st.plotly_chart(gf.build_growth_chart(series, milestones), width="stretch", key="growth_chart")
+with st.expander("Table: hubs open each month, and the public milestones"):
+    st.dataframe(series, hide_index=True, width="stretch", key="growth_series_table")
+    common.csv_download(series, "leeds_hubs_open_by_month.csv", key="growth_series_download")
+    ms_table = gf.milestone_table(milestones)
+    st.dataframe(
+        ms_table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Source": st.column_config.LinkColumn("Source")},
+        key="growth_milestones_table",
+    )
+    common.csv_download(ms_table, "leeds_hub_milestones.csv", key="growth_milestones_download")
+
+# --- The network as of a date --------------------------------------------------------------------
+st.subheader("The network as of a date")
+month_starts = [m.date() for m in series[g.MONTH].drop_duplicates()]
+options = month_starts + ([today] if today not in month_starts else [])
+lsoas = loaders.load_lsoas_with_lcp()
+
+
+def _label(day: date) -> str:
+    return f"today ({day.day} {day:%b %Y})" if day == today else f"{day:%b %Y}"
+
+
+def _parse_month(raw: str) -> date:
+    return datetime.strptime(raw.strip(), "%Y-%m").date()
+
+
+@st.fragment
+def network_as_of() -> None:
+    """Date slider and map; a fragment, so moving the slider redraws only this part."""
+    if st.session_state.get(DATE_KEY) not in options:
+        # First visit (or the register changed): take the date from the link if it is usable.
+        spec = ParamSpec(DATE_PARAM, today, _parse_month, lambda d: d in options, "date")
+        values, notices = decode_params(st.query_params.to_dict(), [spec])
+        st.session_state[DATE_KEY] = values[DATE_PARAM]
+        if notices:
+            st.warning(
+                f"The link's date '{st.query_params.get(DATE_PARAM)}' is not a month of the "
+                f"network's life (use YYYY-MM, {options[0]:%Y-%m} to {today:%Y-%m}); "
+                "showing today instead."
+            )
+    as_of = st.select_slider(
+        "Show the network as of", options=options, format_func=_label, key=DATE_KEY
+    )
+    if as_of == today:
+        if DATE_PARAM in st.query_params:
+            del st.query_params[DATE_PARAM]
+    elif st.query_params.get(DATE_PARAM) != f"{as_of:%Y-%m}":
+        st.query_params[DATE_PARAM] = f"{as_of:%Y-%m}"
+
+    indicator = view["ind"]
+    label, higher_is_worse = c.INDICATORS[indicator]
+    open_hubs = loaders.load_open_hubs(as_of)
+    gaps = cov.rank_lsoa_gaps(loaders.load_coverage(radius, as_of=as_of))
+    fmap = build_hub_map(
+        loaders.load_lsoa_map_shapes(),
+        indicator_table(lsoas, indicator),
+        indicator,
+        label=label,
+        higher_is_worse=higher_is_worse,
+        decile_col=decile_column_for(indicator),
+        outline=loaders.load_outline(),
+        lcp_outlines=loaders.load_lcp_outlines(),
+        hubs=open_hubs,
+        rings_m=radius,
+        highlight=gaps[c.LSOA].tolist(),
+        **loaders.MAP_ASSETS,
+    )
+    common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
+    st_folium(fmap, key="growth_map", returned_objects=[], height=560, use_container_width=True)
+    st.caption(
+        f"{len(open_hubs)} hubs open on {as_of.day} {as_of:%b %Y}, with {radius:,} m reach "
+        f"rings. Pink outlines: at-risk neighbourhoods no hub reached by then ({len(gaps)}). "
+        f"Shading: {label}."
+    )
+    common.sample_hub_notice(open_hubs)
+
+
+network_as_of()
+
+
+with st.expander("Animated playback of the network's growth (for presenting)"):
+    st.plotly_chart(
+        gf.build_network_animation(hubs, month_starts, outline=loaders.load_outline()),
+        width="stretch",
+        key="growth_animation",
+    )
+
+# --- Coverage over time --------------------------------------------------------------------------
+st.subheader("Did the new hubs reach the people most at risk?")
+measures = {
+    cov.AT_RISK_COVERED_PCT: ("At-risk residents within reach (%)", "% of at-risk residents"),
+    cov.COVERED_PCT: ("All residents within reach (%)", "% of all residents"),
+    cov.AT_RISK_COVERED_POP: ("At-risk residents within reach (people)", "At-risk residents"),
+}
+measure = st.radio(
+    "Measure",
+    list(measures),
+    format_func=lambda m: measures[m][0],
+    horizontal=True,
+    key="growth_measure",
+)
+lcps = loaders.lcp_names()
+default_lcps = [view["area"]] if view["area"] in lcps else []
+chosen = st.multiselect(
+    "LCPs to compare with Leeds", lcps, default=default_lcps, key="growth_compare"
+)
+over_time = loaders.load_coverage_over_time(radius)
+shown = over_time[over_time[cov.AREA].isin([cov.LEEDS_LABEL, *chosen])]
+st.plotly_chart(
+    gf.build_coverage_over_time_chart(
+        shown,
+        measure,
+        group_col=cov.AREA,
+        y_title=measures[measure][1],
+        title=f"Coverage within {radius:,} m, month by month",
+        leeds_label=cov.LEEDS_LABEL,
+    ),
+    width="stretch",
+    key="growth_coverage_chart",
+)
+st.caption(
+    "At risk: the 20% of Leeds neighbourhoods with the highest Digital Exclusion Risk Index. "
+    "A neighbourhood counts as reached, with all its residents, when its population-weighted "
+    "centre is within the straight-line radius of an open hub."
+)
+with st.expander("Table: coverage each month, Leeds and every LCP"):
+    st.dataframe(over_time, hide_index=True, width="stretch", key="growth_coverage_table")
+    common.csv_download(
+        over_time, f"leeds_coverage_by_month_{radius}m.csv", key="growth_coverage_download"
+    )
+
+# --- Deprivation change --------------------------------------------------------------------------
+st.subheader("Context: change in deprivation, IMD 2019 → 2025")
+change = g.deprivation_change_by_lcp(lsoas)
+st.plotly_chart(
+    gf.build_deprivation_change_chart(change), width="stretch", key="growth_deprivation"
+)
+st.caption(
+    "IoD 2019 ranks were carried to 2021 neighbourhoods through the ONS 2011→2021 LSOA lookup. "
+    f"Sources: {c.SOURCE_IOD2025}; English Indices of Deprivation 2019; {c.SOURCE_POP2022}."
+)
+with st.expander("Table: deprivation change per LCP"):
+    st.dataframe(change, hide_index=True, width="stretch", key="growth_deprivation_table")
+    common.csv_download(change, "leeds_imd_change_by_lcp.csv", key="growth_deprivation_download")

@@ -1,0 +1,48 @@
+"""Map page: LSOA choropleth of a chosen indicator with outlines, hubs and a table alternative."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from data import loaders
+from app_pages import common
+from utils import constants as c
+from utils.indicators import decile_column_for, indicator_table
+from utils.maps import build_hub_map
+
+view = common.shared_view()
+indicator = view["ind"]
+label, higher_is_worse = c.INDICATORS[indicator]
+
+st.title("Map: deprivation and hubs by neighbourhood")
+st.caption(
+    f"{label}. Source: {c.SOURCE_IOD2025}; {c.SOURCE_BOUNDARIES}. "
+    "Boundaries simplified for drawing. Hover a neighbourhood for details."
+)
+
+lsoas = loaders.load_lsoas_with_lcp()
+area_lsoas = common.filter_area(lsoas, view["area"])
+hubs = loaders.load_open_hubs()
+show_tiles = st.toggle("Street map background (needs internet)", value=False, key="map_tiles")
+
+fmap = build_hub_map(
+    loaders.load_lsoa_map_shapes(),
+    indicator_table(lsoas, indicator),
+    indicator,
+    label=label,
+    higher_is_worse=higher_is_worse,
+    decile_col=decile_column_for(indicator),
+    wards=loaders.load_wards(),
+    outline=loaders.load_outline(),
+    lcp_outlines=loaders.load_lcp_outlines(),
+    hubs=hubs,
+    base_tiles=show_tiles,
+    **loaders.MAP_ASSETS,
+)
+common.fit_to_area(fmap, area_lsoas, view["area"])
+st_folium(fmap, key="map_map", returned_objects=[], height=640, use_container_width=True)
+common.sample_hub_notice(hubs)
+
+st.subheader("Table: the same values")
+table = indicator_table(area_lsoas, indicator)
+st.dataframe(table, hide_index=True, width="stretch", key="map_table")
+common.csv_download(table, f"leeds_lsoa_{indicator}.csv", key="map_download")

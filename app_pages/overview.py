@@ -1,0 +1,65 @@
+"""Overview page: Leeds headline figures, each with its source and vintage, and a small map."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from data import loaders
+from geo.coverage import rank_lcp_gaps, summarise_coverage
+from app_pages import common
+from utils import constants as c
+from utils import gap_figures as gf
+from utils.indicators import headline_figures, indicator_table
+from utils.maps import build_hub_map
+from utils.view_state import encode_params, shared_specs
+
+st.title("Leeds Digital Health Hubs: coverage at a glance")
+
+lsoas = loaders.load_lsoas_with_lcp()
+hubs = loaders.load_open_hubs()
+n_sample = int(hubs[c.HUB_SAMPLE].sum()) if len(hubs) else 0
+
+cols = st.columns(4)
+for col, fig in zip(cols, headline_figures(lsoas, len(hubs) - n_sample, n_sample), strict=True):
+    col.metric(fig.label, fig.value)
+    col.caption(fig.source)
+
+view = common.shared_view()
+radius = int(view["r"])
+st.subheader(f"Who is within reach of a hub ({radius:,} m)")
+coverage = loaders.load_coverage(radius)  # default weights, Leeds scaling, top-20% at risk
+leeds = summarise_coverage(coverage, hubs=hubs).iloc[0]
+cols = st.columns(4)
+for col, fig in zip(cols, gf.coverage_headlines(leeds, radius, gf.DEFAULT_AT_RISK), strict=True):
+    col.metric(fig.label, fig.value)
+    col.caption(fig.source)
+st.caption(
+    "At risk: the 20% of Leeds LSOAs with the highest Digital Exclusion Risk Index (default "
+    "weights). Change the radius in the sidebar; change the weights or use Core20 on the Gaps page."
+)
+
+st.subheader("Top five gaps: LCPs with the most at-risk residents beyond reach")
+# Links reload the app on the Gaps page: a new session reads the area (and radius) from the URL.
+link_params = encode_params(view, shared_specs(common.area_choices()))
+gaps_md = gf.top_gaps_markdown(
+    rank_lcp_gaps(coverage, hubs), radius, common.area_choices(), extra=link_params
+)
+if gaps_md:
+    st.markdown(gaps_md, unsafe_allow_html=True)
+    st.caption("Each link opens the Gaps page for that LCP.")
+else:
+    st.success(f"Every at-risk resident in Leeds lives within {radius:,} m of an open hub.")
+
+st.subheader("IMD 2025 score and hubs")
+fmap = build_hub_map(
+    loaders.load_lsoa_map_shapes(),
+    indicator_table(lsoas, c.IMD_SCORE),
+    c.IMD_SCORE,
+    label=c.INDICATORS[c.IMD_SCORE][0],
+    outline=loaders.load_outline(),
+    lcp_outlines=loaders.load_lcp_outlines(),
+    hubs=hubs,
+    **loaders.MAP_ASSETS,
+)
+st_folium(fmap, key="overview_map", returned_objects=[], height=460, use_container_width=True)
+common.sample_hub_notice(hubs)
+st.caption(f"Sources: {c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}.")

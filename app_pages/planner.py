@@ -1,0 +1,438 @@
+"""Site planner page: where k new hubs would reach the most people not yet reached (MCLP)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import common
+from data import loaders
+from data.register_store import RegisterStoreError
+from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
+from utils import constants as c
+from utils import planner_figures as pf
+from utils.maps import build_hub_map
+from utils.venues import MAX_VENUES, VenueFileError
+from utils.view_state import ParamSpec, decode_params, encode_params
+
+DEFAULT_K = 5
+DEFAULT_OBJECTIVE = "at_risk"
+DEFAULT_TARGET_PCT = 80
+TARGET_CHOICES = tuple(range(10, 101, 5))
+CANDIDATES_LSOA = "lsoa"
+CANDIDATES_VENUES = "venues"
+CANDIDATE_LABELS = {
+    CANDIDATES_LSOA: "One per neighbourhood (LSOA population-weighted centre)",
+    CANDIDATES_VENUES: "Real venues I upload (CSV)",
+}
+
+# URL parameters of this page (the shared sidebar owns area and r).
+SPECS = [
+    ParamSpec("k", DEFAULT_K, int, lambda v: K_MIN <= v <= K_MAX, "number of new hubs"),
+    ParamSpec("obj", DEFAULT_OBJECTIVE, str, lambda v: v in OBJECTIVES, "objective"),
+    ParamSpec("target", DEFAULT_TARGET_PCT, int, lambda v: v in TARGET_CHOICES, "target share"),
+    ParamSpec("run", 0, int, lambda v: v in (0, 1), "run setting"),
+]
+# URL parameter -> widget key.
+_WIDGETS = {"k": "planner_k", "obj": "planner_objective", "target": "planner_target"}
+_PROBLEM_ARGS = ("objective", "area", "venues", "venues_name")
+# Widget values survive a visit to another page here (Streamlit drops unrendered widget keys).
+_MEMORY = "planner_memory"
+
+
+def _restore_widgets() -> None:
+    """First visit: fill the widgets from the URL (notices for bad values); later: from memory."""
+    if "planner_initialised" not in st.session_state:
+        values, notices = decode_params(st.query_params.to_dict(), SPECS)
+        st.session_state[_MEMORY] = {key: values[name] for name, key in _WIDGETS.items()}
+        st.session_state["planner_notices"] = notices
+        st.session_state["planner_initialised"] = True
+        if values["run"]:
+            st.session_state["planner_pending_run"] = True
+    for key, value in st.session_state[_MEMORY].items():
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault("planner_candidates", CANDIDATES_LSOA)
+
+
+def _remember_widgets() -> None:
+    st.session_state[_MEMORY] = {key: st.session_state[key] for key in _WIDGETS.values()}
+
+
+def _sync_url(run: bool) -> None:
+    """Keep k, objective and target (and run=1 once results show) in the address bar."""
+    values = {name: st.session_state[key] for name, key in _WIDGETS.items()}
+    values["run"] = int(run)
+    wanted = encode_params(values, SPECS)
+    for spec in SPECS:
+        if spec.name in wanted:
+            if st.query_params.get(spec.name) != wanted[spec.name]:
+                st.query_params[spec.name] = wanted[spec.name]
+        elif spec.name in st.query_params:
+            del st.query_params[spec.name]
+
+
+def _venue_upload() -> dict | None:
+    """Uploader for candidate venues; returns the accepted file ({'name', 'data'}) or None.
+
+    A file with any problem is shown with its per-row errors and changes nothing: the last
+    accepted file (or none) stays in use.
+    """
+    st.file_uploader(
+        f"Venue list: CSV with columns name and postcode (latitude/longitude optional), "
+        f"up to {MAX_VENUES:,} venues in Leeds",
+        type=["csv"],
+        key="planner_venue_file",
+    )
+    upload = st.session_state.get("planner_venue_file")
+    accepted = st.session_state.get("planner_venues")
+    if upload is not None:
+        data = upload.getvalue()
+        if accepted is None or data != accepted["data"]:
+            try:
+                valid, errors = loaders.load_venues(data, upload.name)
+            except VenueFileError as err:
+                st.error(f"{err} Nothing was changed: fix the file and upload it again.")
+            else:
+                if errors:
+                    st.error(
+                        f"{upload.name} was not used: {len(errors)} problem(s) below. Nothing "
+                        "was changed; fix these rows and upload the file again."
+                    )
+                    st.dataframe(
+                        pf.row_errors_table(errors), hide_index=True, key="planner_venue_errors"
+                    )
+                else:
+                    accepted = {"name": upload.name, "data": data, "n": len(valid)}
+                    st.session_state["planner_venues"] = accepted
+    if accepted is not None:
+        st.success(f"Using **{accepted['name']}**: {accepted['n']} venues as candidate sites.")
+    else:
+        st.info("No venue list in use yet: upload one to plan with real venues.")
+    return accepted
+
+
+def _assumptions(existing) -> None:
+    n_sample = int(existing[c.HUB_SAMPLE].sum()) if len(existing) else 0
+    sample_line = (
+        f"**{n_sample} of the {len(existing)} open hubs are illustrative samples** and are "
+        "counted as existing hubs, so the optimiser avoids the areas they reach. Replace them "
+        "with the real register before planning real sites."
+        if n_sample
+        else "Sample hubs, when present in the register, are counted as existing hubs."
+    )
+    st.markdown(
+        f"""
+- **Straight-line reach.** A neighbourhood (LSOA) counts as reached when its
+  population-weighted centre is within the reach radius of a hub *as the crow flies*, not by
+  walking or bus routes.
+- **Whole neighbourhoods.** Everyone in an LSOA is treated as living at its
+  population-weighted centre (the mean of its postcode centroids); a neighbourhood is reached
+  or not, never partly.
+- **Existing hubs are kept.** Every open hub in Leeds stays where it is (one just outside an
+  LCP can reach into it); new hubs are chosen to reach people *not already reached*.
+  {sample_line}
+- **No capacity limits.** A hub is assumed to serve everyone within reach, however many.
+- **At-risk people** = Digital Exclusion Risk Index (0–10, default weights, Leeds scaling)
+  ÷ 10 × population: a neighbourhood at the top of the index counts all its residents.
+- **Exact optimum.** The maximal covering location problem (MCLP) is solved exactly (CBC);
+  the table then lists the chosen sites in the order each adds most, so the first rows are
+  the ones to build first. Candidates that reach exactly the same people are listed as
+  equally good alternatives.
+"""
+    )
+
+
+def _results(inputs: dict, venues: dict | None, existing) -> bool:
+    """Solve (cached) and show the recommendation; False if the inputs could not be solved."""
+    args = dict(
+        objective=inputs["objective"],
+        radius_m=inputs["radius_m"],
+        area=inputs["area"],
+        venues=venues["data"] if venues else None,
+        venues_name=venues["name"] if venues else "",
+    )
+    try:
+        with st.spinner(f"Finding the best {inputs['k']} site(s) (exact optimisation)…"):
+            rec, table = loaders.load_recommendation(k=inputs["k"], **args)
+            curve = loaders.load_coverage_curve(k_max=inputs["k"], **args)
+            needed = loaders.load_sites_needed(target_share=inputs["target_pct"] / 100, **args)
+    except SiteError as err:
+        st.error(
+            f"{err}\n\nWhat to do: change the area, objective or radius in the sidebar, or use "
+            "another candidate list, then press **Recommend sites** again."
+        )
+        return False
+
+    unit = pf.objective_unit(inputs["objective"])
+    n_sample = int(existing[c.HUB_SAMPLE].sum()) if len(existing) else 0
+    summary = pf.plan_summary(rec, len(existing), n_sample)
+    need = pf.needed_summary(needed)
+    _, candidates, _ = loaders.load_planner_problem(**{k: args[k] for k in _PROBLEM_ARGS})
+
+    st.subheader(f"Recommendation: {len(rec.sites)} new hub(s) in {inputs['area']}")
+    st.caption(
+        f"Chosen from {len(candidates):,} candidate sites; {len(existing)} open hubs kept; "
+        f"{OBJECTIVES[inputs['objective']].lower()} within {inputs['radius_m']:,} m."
+    )
+    if rec.message:
+        st.warning(rec.message)
+    m1, m2, m3 = st.columns(3)
+    m1.metric(
+        "Reached by existing hubs",
+        f"{summary['before_weight']:,.0f} ({summary['before_share']:.1%})",
+        help=f"{unit.capitalize()} within {inputs['radius_m']:,} m of an open hub today, of "
+        f"{summary['total_weight']:,.0f} in {inputs['area']}.",
+    )
+    m2.metric(
+        f"With {len(rec.sites)} new hub(s)",
+        f"{summary['after_weight']:,.0f} ({summary['after_share']:.1%})",
+        delta=f"+{(summary['after_share'] - summary['before_share']) * 100:.1f} points",
+    )
+    m3.metric(f"Newly reached {unit}", f"+{rec.gained_weight:,.0f}")
+    st.markdown(pf.needed_sentence(need, inputs["objective"], inputs["area"], inputs["radius_m"]))
+
+    weights = loaders.load_planner_weights(inputs["objective"])
+    fmap = build_hub_map(
+        loaders.load_lsoa_map_shapes(),
+        weights,
+        loaders.PLANNER_WEIGHT,
+        label=f"{unit.capitalize()} per neighbourhood",
+        higher_is_worse=True,
+        decile_col=c.IMD_DECILE,
+        outline=loaders.load_outline(),
+        lcp_outlines=loaders.load_lcp_outlines(),
+        hubs=existing,
+        rings_m=inputs["radius_m"],
+        new_sites=table,
+        **loaders.MAP_ASSETS,
+    )
+    common.fit_to_area(
+        fmap, common.filter_area(loaders.load_lsoas_with_lcp(), inputs["area"]), inputs["area"]
+    )
+    st_folium(fmap, key="planner_map", returned_objects=[], height=560, use_container_width=True)
+    st.caption(
+        "Pink diamonds: recommended new sites, with their reach circles; blue/orange dots: open "
+        "hubs kept (dashed circles). Shading: the measure being maximised."
+    )
+
+    st.markdown("**Sites in order of marginal gain** (build the first rows first)")
+    display = pf.sites_display_table(table, inputs["objective"])
+    st.dataframe(display, hide_index=True, width="stretch", key="planner_table")
+    common.csv_download(
+        display, "hub_site_recommendation.csv", "Download sites (CSV)", key="planner_download"
+    )
+
+    st.plotly_chart(
+        pf.coverage_curve_figure(curve, inputs["objective"], rec.k_requested, need["target_share"]),
+        width="stretch",
+        key="planner_curve",
+    )
+    with st.expander("Solver details"):
+        if rec.model_shape == (0, 0):
+            st.write(
+                "No solver run was needed: after the exact presolve at most "
+                f"{inputs['k']} candidate sites could still reach anyone new, so all of them "
+                "are recommended. Results are cached for identical inputs."
+            )
+        else:
+            st.write(
+                f"Model after exact presolve: {rec.model_shape[0]} demand groups × "
+                f"{rec.model_shape[1]} sites (existing hubs included); solved to optimality by "
+                f"CBC in {rec.solve_seconds:.2f} s. Results are cached for identical inputs."
+            )
+
+    _save_form(inputs, venues, summary, need, table, curve)
+    return True
+
+
+def _save_form(inputs, venues, summary, need, table, curve) -> None:
+    with st.form("planner_save_form", clear_on_submit=False, border=True):
+        st.markdown("**Save this recommendation as a scenario**")
+        name = st.text_input("Scenario name", key="planner_scenario_name", max_chars=80)
+        saved = st.form_submit_button("Save scenario")
+    if not saved:
+        return
+    full = {
+        **inputs,
+        "candidates": (f"venues: {venues['name']}" if venues else "LSOA centres"),
+        "register_version": loaders.register_version(),
+        "footprints_version": loaders.footprints_version(),
+    }
+    try:
+        existing_names = set(loaders.register_store().list_scenarios()["name"])
+        payload = pf.scenario_payload(full, summary, need, table, curve)
+        loaders.register_store().save_scenario(name, payload)
+    except (RegisterStoreError, pf.ScenarioError) as err:
+        st.error(f"Not saved: {err}")
+        return
+    verb = "replaced" if name.strip() in existing_names else "saved"
+    st.success(f"Scenario '{name.strip()}' {verb}. Find it under Saved scenarios below.")
+
+
+def _use_scenario_settings(inputs: dict) -> None:
+    """Button callback: put a saved scenario's settings back into the widgets and run it."""
+    st.session_state["planner_k"] = int(inputs["k"])
+    st.session_state["planner_objective"] = inputs["objective"]
+    st.session_state["planner_target"] = int(inputs["target_pct"])
+    # Area and radius belong to the shared sidebar; set them so the scenario re-runs as saved.
+    if inputs["area"] in common.area_choices():
+        st.session_state["view_area"] = inputs["area"]
+    if int(inputs["radius_m"]) in c.RADIUS_CHOICES_M:
+        st.session_state["view_radius"] = int(inputs["radius_m"])
+    st.session_state["planner_candidates"] = CANDIDATES_LSOA
+    st.session_state["planner_pending_run"] = True
+
+
+def _load(name: str) -> dict | None:
+    try:
+        return pf.parse_scenario(loaders.register_store().load_scenario(name))
+    except (RegisterStoreError, pf.ScenarioError) as err:
+        st.error(f"Could not open '{name}': {err}")
+        return None
+
+
+def _scenario_section() -> None:
+    st.header("Saved scenarios")
+    try:
+        names = loaders.register_store().list_scenarios()["name"].tolist()
+    except RegisterStoreError as err:
+        st.error(f"The scenario store could not be read: {err}")
+        return
+    if not names:
+        st.caption("No saved scenarios yet: run a recommendation and save it above.")
+        return
+    tab_open, tab_compare = st.tabs(["Open a scenario", "Compare two scenarios"])
+    with tab_open:
+        name = st.selectbox("Scenario", names, index=None, key="planner_open")
+        sc = _load(name) if name else None
+        if sc is not None:
+            i = sc["inputs"]
+            st.markdown(
+                f"**{name}** — {pf.scenario_label(sc, OBJECTIVES)} · saved {sc['saved_at']}"
+            )
+            s = sc["summary"]
+            st.markdown(
+                f"Reached: {s['before_share']:.1%} with existing hubs → **{s['after_share']:.1%}** "
+                f"with {s['n_sites']} new hub(s). "
+                + pf.needed_sentence(sc["needed"], i["objective"], i["area"], int(i["radius_m"]))
+            )
+            sites = pf.sites_display_table(sc["sites"], i["objective"])
+            st.dataframe(sites, hide_index=True, width="stretch", key="planner_open_table")
+            b1, b2, b3 = st.columns(3)
+            with b1:
+                common.csv_download(
+                    sites, f"scenario_{name}.csv", "Download sites (CSV)", key="planner_open_dl"
+                )
+            b2.button(
+                "Use these settings and re-run",
+                key="planner_open_use",
+                on_click=_use_scenario_settings,
+                args=(i,),
+                help="Sets k, objective, target, area and radius as saved (candidates: LSOA "
+                "centres; upload the venue file again if the scenario used one).",
+            )
+            if b3.button("Delete scenario", key="planner_open_delete"):
+                loaders.register_store().delete_scenario(name)
+                st.rerun()
+    with tab_compare:
+        a, b = st.columns(2)
+        name_a = a.selectbox("First scenario", names, index=None, key="planner_compare_a")
+        name_b = b.selectbox("Second scenario", names, index=None, key="planner_compare_b")
+        if name_a and name_b:
+            if name_a == name_b:
+                st.info("Choose two different scenarios to compare.")
+                return
+            pair = {n: _load(n) for n in (name_a, name_b)}
+            if any(v is None for v in pair.values()):
+                return
+            table = pf.comparison_table(pair, OBJECTIVES)
+            st.dataframe(table, hide_index=True, width="stretch", key="planner_compare")
+            common.csv_download(
+                table, "scenario_comparison.csv", "Download comparison (CSV)", key="planner_cmp_dl"
+            )
+            st.plotly_chart(
+                pf.comparison_figure(pair), width="stretch", key="planner_compare_curve"
+            )
+            cols = st.columns(2)
+            for col, (n, sc) in zip(cols, pair.items(), strict=True):
+                col.markdown(f"**{n}**")
+                col.dataframe(
+                    pf.sites_display_table(sc["sites"], sc["inputs"]["objective"]),
+                    hide_index=True,
+                    width="stretch",
+                    key=f"planner_compare_sites_{'a' if n == name_a else 'b'}",
+                )
+
+
+# --- Page ---------------------------------------------------------------------------------------
+
+view = common.shared_view()
+area, radius = view["area"], int(view["r"])
+_restore_widgets()
+
+st.title("Site planner: where would new hubs reach the most people?")
+st.caption(
+    f"{c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}. "
+    "An exact optimiser (maximal covering location) keeps today's open hubs and places new ones "
+    "where they reach the most people not yet reached."
+)
+for notice in st.session_state.pop("planner_notices", []):
+    st.info(notice)
+
+left, mid, right = st.columns([1, 2, 1])
+left.number_input(
+    "New hubs to place (k)", min_value=K_MIN, max_value=K_MAX, step=1, key="planner_k"
+)
+mid.selectbox("Maximise", list(OBJECTIVES), format_func=OBJECTIVES.get, key="planner_objective")
+right.select_slider(
+    "Target share for “how many hubs?”",
+    options=list(TARGET_CHOICES),
+    format_func=lambda v: f"{v}%",
+    key="planner_target",
+)
+_remember_widgets()
+st.markdown(
+    f"Area **{area}** · reach radius **{radius:,} m** straight line — change both in the sidebar."
+)
+source = st.radio(
+    "Candidate sites",
+    list(CANDIDATE_LABELS),
+    format_func=CANDIDATE_LABELS.get,
+    horizontal=True,
+    key="planner_candidates",
+)
+venues = _venue_upload() if source == CANDIDATES_VENUES else None
+
+inputs = {
+    "area": area,
+    "objective": st.session_state["planner_objective"],
+    "k": int(st.session_state["planner_k"]),
+    "radius_m": radius,
+    "target_pct": int(st.session_state["planner_target"]),
+    "venues_sha256": hashlib.sha256(venues["data"]).hexdigest()[:16] if venues else None,
+}
+blocked = source == CANDIDATES_VENUES and venues is None
+pressed = st.button("Recommend sites", type="primary", key="planner_run", disabled=blocked)
+if pressed or st.session_state.pop("planner_pending_run", False):
+    st.session_state["planner_ran"] = inputs
+
+ran = st.session_state.get("planner_ran")
+existing = loaders.load_open_hubs()
+shown = False
+if ran is None:
+    st.info(
+        "Choose the number of new hubs and what to maximise, then press **Recommend sites**. "
+        "Nothing is computed until you do."
+    )
+elif ran != inputs:
+    st.info("Settings changed since the last recommendation: press **Recommend sites** to update.")
+else:
+    shown = _results(inputs, venues, existing)
+
+st.subheader("What the model assumes")
+_assumptions(existing)
+common.sample_hub_notice(existing)
+_scenario_section()
+_sync_url(run=shown and venues is None)

@@ -1,0 +1,25 @@
+"""Hub Coverage entry point: page config, navigation, the shared sidebar and view state <-> URL."""
+
+import streamlit as st
+
+from app_pages import common
+
+st.set_page_config(
+    page_title="Hub Coverage — Leeds Digital Health Hubs",
+    page_icon=common.favicon(),
+    layout="wide",
+)
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("app_pages/map.py", title="Map", url_path="map"),
+    st.Page("app_pages/gaps.py", title="Gaps", url_path="gaps"),
+    st.Page("app_pages/planner.py", title="Site planner", url_path="planner"),
+    st.Page("app_pages/growth.py", title="Growth", url_path="growth"),
+    st.Page("app_pages/about.py", title="About the data", url_path="about"),
+]
+
+page = st.navigation(PAGES)
+common.shared_sidebar()
+page.run()
+common.sync_shared_params()

@@ -1,0 +1,541 @@
+"""Cached loaders: the only module outside app_pages/ that imports streamlit.
+
+Each wrapper caches a pure reader or an expensive pure step once per server process (shared by
+every session). Callers must not mutate what these return. Nothing is read at import time: the
+first call builds the data if it is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from data import built
+from data.assets import LEAFLET_CSS, LEAFLET_JS, assets_present, install_assets
+from data.build import build_all, simplify_for_map
+from data.register_store import RegisterStore
+from data.sources import build_dir
+from geo.coverage import coverage_by_lsoa, summarise_coverage
+from geo.footprints import attach_lcp, dissolve_footprints
+from geo.sites import (
+    SiteRecommendation,
+    SitesNeeded,
+    coverage_curve,
+    demand_weights,
+    lsoa_candidates,
+    recommend_sites,
+    recommendation_table,
+    sites_needed_for_share,
+)
+from utils import constants as c
+from utils.growth import MONTH as GROWTH_MONTH
+from utils.growth import coverage_over_time, growth_series
+from utils.hubs import open_on, validate_register
+from utils.risk import at_risk_flags, compute_risk_index
+from utils.venues import read_venues_csv, validate_venues
+from utils.view_state import ALL_LEEDS
+
+MAP_ASSETS = {"asset_js": LEAFLET_JS, "asset_css": LEAFLET_CSS}
+
+
+def _ensure_built() -> None:
+    """Build the data (and vendored map assets) once if a fresh checkout has none."""
+    if not (build_dir() / "manifest.json").exists():
+        build_all()
+    if not assets_present():
+        install_assets()
+
+
+@st.cache_resource(show_spinner="Building Leeds data (first run only)…")
+def ensure_ready() -> bool:
+    """Run the first-time set-up at most once per server."""
+    _ensure_built()
+    return True
+
+
+@st.cache_data(show_spinner=False)
+def load_lsoas() -> gpd.GeoDataFrame:
+    """The 488 Leeds LSOAs with every indicator (full geometry)."""
+    ensure_ready()
+    return built.read_lsoas()
+
+
+@st.cache_data(show_spinner=False)
+def load_lsoa_map_shapes() -> gpd.GeoDataFrame:
+    """LSOA polygons simplified for drawing."""
+    ensure_ready()
+    return built.read_lsoa_map_shapes()
+
+
+@st.cache_data(show_spinner=False)
+def load_wards() -> gpd.GeoDataFrame:
+    """Ward outlines for drawing."""
+    ensure_ready()
+    return built.read_wards()
+
+
+@st.cache_data(show_spinner=False)
+def load_outline() -> gpd.GeoDataFrame:
+    """The Leeds outline for drawing."""
+    ensure_ready()
+    return built.read_outline()
+
+
+@st.cache_data(show_spinner=False)
+def load_postcodes() -> pd.DataFrame:
+    """Leeds-area postcode centroids."""
+    ensure_ready()
+    return built.read_postcodes()
+
+
+@st.cache_data(show_spinner=False)
+def load_england_iod() -> pd.DataFrame:
+    """England-wide IoD 2025 scores for England-wide scaling."""
+    ensure_ready()
+    return built.read_england_iod()
+
+
+@st.cache_data(show_spinner=False)
+def load_milestones() -> pd.DataFrame:
+    """Public growth milestones."""
+    ensure_ready()
+    return built.read_milestones()
+
+
+@st.cache_data(show_spinner=False)
+def load_manifest() -> dict:
+    """When and from where the data were built."""
+    ensure_ready()
+    return built.read_manifest()
+
+
+# --- Footprints and the hub register ----------------------------------------------------------
+# The register and any uploaded footprints live in a database; pages pass the cheap version keys
+# below into the cached loaders, so a save by anyone refreshes every session's data.
+
+
+@st.cache_resource(show_spinner=False)
+def register_store() -> RegisterStore:
+    """The register database (one connection pool per server)."""
+    ensure_ready()
+    return RegisterStore()
+
+
+def register_version() -> int:
+    """Version id of the register in force (changes on every save)."""
+    return register_store().current_version()
+
+
+def footprints_version() -> int:
+    """Version id of the footprints in force (0 = the project's default lookup)."""
+    return register_store().footprints_version()
+
+
+@st.cache_data(show_spinner=False)
+def load_footprints(version: int | None = None) -> pd.DataFrame:
+    """The LSOA -> LCP lookup in force (lsoa21cd, lcp, lcp_status)."""
+    version = footprints_version() if version is None else version
+    saved = register_store().load_footprints(version) if version else None
+    return built.read_default_footprints() if saved is None else saved
+
+
+def lcp_names() -> list[str]:
+    """LCP names of the footprints in force, sorted."""
+    return sorted(load_footprints(footprints_version())[c.LCP].unique())
+
+
+@st.cache_data(show_spinner=False)
+def _lsoas_with_lcp(version: int) -> gpd.GeoDataFrame:
+    return attach_lcp(load_lsoas(), load_footprints(version))
+
+
+def load_lsoas_with_lcp() -> gpd.GeoDataFrame:
+    """The LSOA table with the LCP and footprint status in force."""
+    return _lsoas_with_lcp(footprints_version())
+
+
+@st.cache_data(show_spinner=False)
+def _lcp_outlines(version: int) -> gpd.GeoDataFrame:
+    dissolved = dissolve_footprints(load_lsoas(), load_footprints(version))
+    return simplify_for_map(dissolved)
+
+
+def load_lcp_outlines() -> gpd.GeoDataFrame:
+    """LCP polygons (dissolved in EPSG:27700, simplified for drawing) with their status."""
+    return _lcp_outlines(footprints_version())
+
+
+@st.cache_data(show_spinner=False)
+def _hubs(register: int, footprints: int) -> pd.DataFrame:
+    raw = register_store().load()
+    valid, _errors = validate_register(
+        raw, load_postcodes(), load_lsoas(), date.today(), load_footprints(footprints)
+    )
+    return valid
+
+
+def load_hubs() -> pd.DataFrame:
+    """Every register row (open and closed) with coordinates, LSOA, ward and LCP derived."""
+    return _hubs(register_version(), footprints_version())
+
+
+def load_open_hubs(as_of: date | None = None) -> pd.DataFrame:
+    """Hubs open on a date (today by default)."""
+    hubs = load_hubs()
+    return hubs[open_on(hubs, as_of or date.today())].reset_index(drop=True)
+
+
+# --- Risk index and coverage --------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def load_risk(weights: tuple[tuple[str, float], ...] = (), scaling: str = "leeds") -> pd.DataFrame:
+    """The Digital Exclusion Risk Index per LSOA for the given component weights.
+
+    Parameters
+    ----------
+    weights : tuple of (component, weight) pairs
+        Hashable form of the weights; empty for the defaults.
+    scaling : {"leeds", "england"}
+        Where min-max rescaling takes its range from.
+    """
+    reference = load_england_iod() if scaling == "england" else None
+    risk = compute_risk_index(
+        load_lsoas(), dict(weights) or None, scaling=scaling, reference=reference
+    )
+    return risk.reset_index()
+
+
+@st.cache_data(show_spinner=False)
+def _coverage(
+    radius_m: int,
+    weights: tuple,
+    scaling: str,
+    at_risk: str,
+    register: int,
+    footprints: int,
+    as_of: date,
+) -> pd.DataFrame:
+    lsoas = pd.DataFrame(_lsoas_with_lcp(footprints).drop(columns="geometry"))
+    risk = load_risk(weights, scaling)
+    lsoas = lsoas.merge(
+        risk[[c.LSOA, c.RISK_INDEX, "risk_missing"]], on=c.LSOA, how="left", validate="one_to_one"
+    )
+    lsoas[c.AT_RISK] = at_risk_flags(lsoas, at_risk)
+    hubs = _hubs(register, footprints)
+    return coverage_by_lsoa(lsoas, hubs[open_on(hubs, as_of)], radius_m)
+
+
+def load_coverage(
+    radius_m: int,
+    weights: tuple = (),
+    scaling: str = "leeds",
+    at_risk: str = "top20_risk",
+    as_of: date | None = None,
+) -> pd.DataFrame:
+    """Per-LSOA coverage (nearest open hub, covered flag, at-risk population) for the view."""
+    return _coverage(
+        int(radius_m),
+        weights,
+        scaling,
+        at_risk,
+        register_version(),
+        footprints_version(),
+        as_of or date.today(),
+    )
+
+
+# --- Growth: coverage month by month ------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def _at_risk_lsoas(weights: tuple, scaling: str, at_risk: str, footprints: int) -> pd.DataFrame:
+    """LSOAs (no geometry) with LCP, risk index and the at-risk flag, ready for coverage."""
+    lsoas = pd.DataFrame(_lsoas_with_lcp(footprints).drop(columns="geometry"))
+    risk = load_risk(weights, scaling)
+    lsoas = lsoas.merge(
+        risk[[c.LSOA, c.RISK_INDEX, "risk_missing"]], on=c.LSOA, how="left", validate="one_to_one"
+    )
+    lsoas[c.AT_RISK] = at_risk_flags(lsoas, at_risk)
+    return lsoas
+
+
+@st.cache_data(show_spinner="Measuring coverage month by month…")
+def _coverage_over_time(
+    radius_m: int,
+    weights: tuple,
+    scaling: str,
+    at_risk: str,
+    register: int,
+    footprints: int,
+    end: date,
+) -> pd.DataFrame:
+    lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
+    hubs = _hubs(register, footprints)
+    months = growth_series(hubs, end=end, by=None)[GROWTH_MONTH].unique()
+
+    def leeds_and_lcps(open_hubs: pd.DataFrame) -> pd.DataFrame:
+        by_lsoa = coverage_by_lsoa(lsoas, open_hubs, radius_m)
+        return pd.concat(
+            [
+                summarise_coverage(by_lsoa, hubs=open_hubs),
+                summarise_coverage(by_lsoa, group_col=c.LCP, hubs=open_hubs),
+            ],
+            ignore_index=True,
+        )
+
+    return coverage_over_time(hubs, months, leeds_and_lcps)
+
+
+def load_coverage_over_time(
+    radius_m: int,
+    weights: tuple = (),
+    scaling: str = "leeds",
+    at_risk: str = "top20_risk",
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Coverage for Leeds and per LCP at each month start, real hubs only and all hubs.
+
+    One row per (month, hub set, area) with geo.coverage.summarise_coverage's columns; see
+    utils.growth.coverage_over_time. Months run from the first hub's opening to ``end`` (today).
+    """
+    return _coverage_over_time(
+        int(radius_m),
+        weights,
+        scaling,
+        at_risk,
+        register_version(),
+        footprints_version(),
+        end or date.today(),
+    )
+
+
+# --- Site planner -------------------------------------------------------------------------------
+# Every solve is cached on its full, hashable input: objective, k / target, radius, area, the
+# register and footprints versions, the day, and the bytes of any uploaded venue CSV (hashed by
+# st.cache_data), so a shared link or a return to an earlier k answers instantly.
+
+PLANNER_WEIGHT = "planner_weight"  # column of the objective's weight per LSOA (planner-only)
+_ALTERNATIVES_SHOWN = 3
+
+
+@st.cache_data(show_spinner=False)
+def _venues(data: bytes, filename: str, footprints: int) -> tuple[pd.DataFrame, list]:
+    raw = read_venues_csv(data, filename)
+    lookup = pd.DataFrame(_lsoas_with_lcp(footprints)[[c.LSOA, c.LCP]])
+    return validate_venues(raw, load_postcodes(), lookup)
+
+
+def load_venues(data: bytes, filename: str) -> tuple[pd.DataFrame, list]:
+    """Validate an uploaded venue CSV: (valid venues with x/y, LSOA and LCP; row errors).
+
+    Raises utils.venues.VenueFileError when the whole file is unusable.
+    """
+    return _venues(data, filename, footprints_version())
+
+
+@st.cache_data(show_spinner=False)
+def _planner_demand(objective: str, footprints: int) -> pd.DataFrame:
+    lsoas = pd.DataFrame(_lsoas_with_lcp(footprints).drop(columns="geometry"))
+    risk = load_risk()
+    n = len(lsoas)
+    lsoas = lsoas.merge(risk[[c.LSOA, c.RISK_INDEX]], on=c.LSOA, how="left", validate="one_to_one")
+    if len(lsoas) != n:  # pragma: no cover - guarded by validate=
+        raise ValueError("Joining the risk index changed the number of LSOAs.")
+    lsoas[PLANNER_WEIGHT] = demand_weights(lsoas, objective).to_numpy()
+    return lsoas
+
+
+def load_planner_weights(objective: str) -> pd.DataFrame:
+    """Every Leeds LSOA with names, LCP, IMD decile and the objective's weight (``PLANNER_WEIGHT``)."""
+    cols = [c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.LCP, c.IMD_DECILE, PLANNER_WEIGHT]
+    return _planner_demand(objective, footprints_version())[cols]
+
+
+@st.cache_data(show_spinner=False)
+def _planner_problem(
+    objective: str,
+    area: str,
+    venues: bytes | None,
+    venues_name: str,
+    register: int,
+    footprints: int,
+    as_of: date,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    lsoas = _planner_demand(objective, footprints)
+    demand = lsoas if area == ALL_LEEDS else lsoas[lsoas[c.LCP] == area]
+    demand = demand.reset_index(drop=True)
+    if venues is None:
+        candidates = lsoa_candidates(demand)
+        candidates[c.LAT] = demand[c.PWC_LAT].to_numpy(dtype=float)
+        candidates[c.LON] = demand[c.PWC_LON].to_numpy(dtype=float)
+    else:
+        valid, _errors = _venues(venues, venues_name, footprints)
+        candidates = valid.rename(columns={c.HUB_LAT: c.LAT, c.HUB_LON: c.LON})
+        if area != ALL_LEEDS:
+            candidates = candidates[candidates[c.LCP] == area]
+        candidates = candidates.reset_index(drop=True)
+    hubs = _hubs(register, footprints)
+    existing = hubs[open_on(hubs, as_of)].reset_index(drop=True)
+    return demand, candidates, existing
+
+
+def load_planner_problem(
+    objective: str, area: str, venues: bytes | None = None, venues_name: str = ""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The planner's inputs: (demand LSOAs of the area, candidate sites, open hubs kept).
+
+    Candidates are one per LSOA of the area at its population-weighted centre, or the uploaded
+    venues (``venues``: the CSV bytes, already accepted by ``load_venues``) in the area. Every
+    open hub in Leeds is kept, since one just outside an LCP can still reach into it.
+    """
+    return _planner_problem(
+        objective,
+        area,
+        venues,
+        venues_name,
+        register_version(),
+        footprints_version(),
+        date.today(),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _recommendation(
+    objective: str,
+    k: int,
+    radius_m: int,
+    area: str,
+    venues: bytes | None,
+    venues_name: str,
+    register: int,
+    footprints: int,
+    as_of: date,
+) -> tuple[SiteRecommendation, pd.DataFrame]:
+    demand, candidates, existing = _planner_problem(
+        objective, area, venues, venues_name, register, footprints, as_of
+    )
+    rec = recommend_sites(demand, candidates, existing, PLANNER_WEIGHT, k, radius_m)
+    table = recommendation_table(rec, candidates)
+    picked = list(rec.sites)
+    table[c.LAT] = candidates[c.LAT].to_numpy(dtype=float)[picked]
+    table[c.LON] = candidates[c.LON].to_numpy(dtype=float)[picked]
+    names = candidates[c.HUB_NAME].astype("string").to_numpy()
+    table["alternatives"] = [
+        ", ".join(names[list(alt[:_ALTERNATIVES_SHOWN])])
+        + (f" (+{len(alt) - _ALTERNATIVES_SHOWN} more)" if len(alt) > _ALTERNATIVES_SHOWN else "")
+        for alt in rec.alternatives
+    ]
+    return rec, table
+
+
+def load_recommendation(
+    objective: str,
+    k: int,
+    radius_m: int,
+    area: str,
+    venues: bytes | None = None,
+    venues_name: str = "",
+) -> tuple[SiteRecommendation, pd.DataFrame]:
+    """Best k new sites (MCLP, existing hubs kept) and their table in order of marginal gain.
+
+    The table is geo.sites.recommendation_table plus ``lat``/``lon`` and ``alternatives``
+    (names of candidates that reach exactly the same people). Raises geo.sites.SiteError
+    subclasses with plain-English messages.
+    """
+    return _recommendation(
+        objective,
+        int(k),
+        int(radius_m),
+        area,
+        venues,
+        venues_name,
+        register_version(),
+        footprints_version(),
+        date.today(),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _planner_curve(
+    objective: str,
+    k_max: int,
+    radius_m: int,
+    area: str,
+    venues: bytes | None,
+    venues_name: str,
+    register: int,
+    footprints: int,
+    as_of: date,
+) -> pd.DataFrame:
+    demand, candidates, existing = _planner_problem(
+        objective, area, venues, venues_name, register, footprints, as_of
+    )
+    return coverage_curve(demand, candidates, existing, PLANNER_WEIGHT, k_max, radius_m)
+
+
+def load_coverage_curve(
+    objective: str,
+    k_max: int,
+    radius_m: int,
+    area: str,
+    venues: bytes | None = None,
+    venues_name: str = "",
+) -> pd.DataFrame:
+    """Optimal reach for 0..k_max new hubs (k, reached_weight, reached_share, added_weight)."""
+    return _planner_curve(
+        objective,
+        int(k_max),
+        int(radius_m),
+        area,
+        venues,
+        venues_name,
+        register_version(),
+        footprints_version(),
+        date.today(),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _sites_needed(
+    objective: str,
+    target_share: float,
+    radius_m: int,
+    area: str,
+    venues: bytes | None,
+    venues_name: str,
+    register: int,
+    footprints: int,
+    as_of: date,
+) -> SitesNeeded:
+    demand, candidates, existing = _planner_problem(
+        objective, area, venues, venues_name, register, footprints, as_of
+    )
+    return sites_needed_for_share(
+        demand, candidates, existing, PLANNER_WEIGHT, target_share, radius_m
+    )
+
+
+def load_sites_needed(
+    objective: str,
+    target_share: float,
+    radius_m: int,
+    area: str,
+    venues: bytes | None = None,
+    venues_name: str = "",
+) -> SitesNeeded:
+    """Fewest new hubs (up to 20) reaching ``target_share`` (0–1) of the objective's weight."""
+    return _sites_needed(
+        objective,
+        float(target_share),
+        int(radius_m),
+        area,
+        venues,
+        venues_name,
+        register_version(),
+        footprints_version(),
+        date.today(),
+    )

@@ -1,0 +1,586 @@
+"""Hub coverage: distance from each LSOA's population-weighted centre to the nearest open hub.
+
+Design
+------
+The numeric core works on ``(n, 2)`` arrays of EPSG:27700 metres (``nearest_distance``,
+``distance_matrix``); the frame-level functions validate inputs and call a *distance model*.
+The default model, ``StraightLine``, measures Euclidean (crow-fly) distance with a k-d tree.
+
+To use walking-network distance later, write a class with the same two methods as the
+``DistanceModel`` protocol and pass it as ``model=``, for example::
+
+    class WalkingNetwork:
+        def __init__(self, graph):           # e.g. an OSMnx walk graph projected to 27700
+            self.graph = graph
+        def matrix(self, demand_xy, facility_xy):
+            # snap both point sets to graph nodes, then
+            # scipy.sparse.csgraph.dijkstra(..., indices=facility_nodes) -> (n, m) metres
+            ...
+        def nearest(self, demand_xy, facility_xy):
+            d = self.matrix(demand_xy, facility_xy)
+            return d.min(axis=1), d.argmin(axis=1)   # handle m == 0 as in nearest_distance
+
+    coverage_by_lsoa(lsoas, hubs, 800, model=WalkingNetwork(graph))
+
+Nothing else changes: coverage, summaries and gap rankings only read ``NEAREST_HUB_M``.
+The site planner can share ``distance_matrix`` (or ``model.matrix``) as its cost matrix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+from utils.constants import (
+    AT_RISK,
+    COVERED,
+    HUB_CLOSED,
+    HUB_ID,
+    HUB_LAT,
+    HUB_LON,
+    HUB_OPENED,
+    LCP,
+    LSOA,
+    LSOA_NAME,
+    NEAREST_HUB_M,
+    POP_TOTAL,
+    PWC_X,
+    PWC_Y,
+    RISK_INDEX,
+    X,
+    Y,
+)
+
+__all__ = [
+    "AREA",
+    "AT_RISK_COVERED_PCT",
+    "AT_RISK_COVERED_POP",
+    "AT_RISK_POP",
+    "COVERED_PCT",
+    "COVERED_POP",
+    "GAP_RANK",
+    "HUBS_PER_10K_AT_RISK",
+    "N_HUBS",
+    "N_LSOAS",
+    "NEAREST_HUB",
+    "NEAREST_HUB_IDX",
+    "POPULATION",
+    "QUADRANT",
+    "UNCOVERED_AT_RISK_POP",
+    "CoverageError",
+    "DistanceModel",
+    "StraightLine",
+    "coverage_by_lsoa",
+    "distance_matrix",
+    "hubs_xy",
+    "nearest_distance",
+    "need_vs_coverage",
+    "open_hubs",
+    "rank_lcp_gaps",
+    "rank_lsoa_gaps",
+    "summarise_coverage",
+]
+
+# Columns this module adds (not in utils/constants.py; the lead may move them there).
+COVERED_POP = "covered_pop"
+AT_RISK_POP = "at_risk_pop"
+UNCOVERED_AT_RISK_POP = "uncovered_at_risk_pop"
+NEAREST_HUB_IDX = "nearest_hub_idx"  # row position in the hubs frame, -1 if no hub
+NEAREST_HUB = "nearest_hub"  # HUB_ID of the nearest hub (only if hubs have HUB_ID)
+AREA = "area"  # label of a summary row: "Leeds" or the group value
+LEEDS_LABEL = "Leeds"
+NO_GROUP_LABEL = "(not assigned)"
+GAP_RANK = "gap_rank"
+QUADRANT = "quadrant"
+
+# Summary columns (summarise_coverage / rank_lcp_gaps).
+N_LSOAS = "n_lsoas"
+POPULATION = "population"
+COVERED_PCT = "covered_pct"
+AT_RISK_COVERED_POP = "at_risk_covered_pop"
+AT_RISK_COVERED_PCT = "at_risk_covered_pct"
+N_HUBS = "hubs"
+HUBS_PER_10K_AT_RISK = "hubs_per_10k_at_risk"
+
+
+class CoverageError(ValueError):
+    """Inputs that coverage cannot be computed from (missing columns, bad coordinates)."""
+
+
+# --- Numeric core ------------------------------------------------------------------------------
+
+
+def _as_xy(points: np.ndarray | Sequence, what: str) -> np.ndarray:
+    arr = np.asarray(points, dtype=float)
+    if arr.size == 0:
+        return arr.reshape(0, 2)
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise CoverageError(f"{what} must be an (n, 2) array of x, y metres; got {arr.shape}.")
+    if not np.isfinite(arr).all():
+        bad = int(np.flatnonzero(~np.isfinite(arr).all(axis=1))[0])
+        raise CoverageError(f"{what} has a missing or infinite coordinate at row {bad}.")
+    return arr
+
+
+def nearest_distance(
+    demand_xy: np.ndarray, facility_xy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Straight-line distance from each demand point to its nearest facility.
+
+    Parameters
+    ----------
+    demand_xy, facility_xy
+        ``(n, 2)`` and ``(m, 2)`` arrays of projected coordinates (EPSG:27700 metres).
+
+    Returns
+    -------
+    dist, idx
+        ``(n,)`` float distances and ``(n,)`` int row positions of the nearest facility.
+        With no facilities (``m == 0``) every distance is ``inf`` and every index ``-1``.
+
+    Examples
+    --------
+    >>> d, i = nearest_distance([[0, 0], [10, 0]], [[3, 4]])
+    >>> d.tolist(), i.tolist()
+    ([5.0, 8.06225774829855], [0, 0])
+    """
+    demand = _as_xy(demand_xy, "Demand points")
+    facility = _as_xy(facility_xy, "Facility points")
+    n = len(demand)
+    if len(facility) == 0:
+        return np.full(n, np.inf), np.full(n, -1, dtype=np.intp)
+    if n == 0:
+        return np.empty(0), np.empty(0, dtype=np.intp)
+    from scipy.spatial import cKDTree
+
+    dist, idx = cKDTree(facility).query(demand, k=1)
+    return np.asarray(dist, dtype=float), np.asarray(idx, dtype=np.intp)
+
+
+def distance_matrix(demand_xy: np.ndarray, facility_xy: np.ndarray) -> np.ndarray:
+    """Straight-line distances, ``(n, m)`` metres, between demand and facility points."""
+    demand = _as_xy(demand_xy, "Demand points")
+    facility = _as_xy(facility_xy, "Facility points")
+    if len(demand) == 0 or len(facility) == 0:
+        return np.empty((len(demand), len(facility)))
+    from scipy.spatial.distance import cdist
+
+    return cdist(demand, facility)
+
+
+@runtime_checkable
+class DistanceModel(Protocol):
+    """How distances are measured; swap in a network model with the same two methods."""
+
+    def nearest(
+        self, demand_xy: np.ndarray, facility_xy: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest-facility distance and row position per demand point (inf / -1 if none)."""
+        ...
+
+    def matrix(self, demand_xy: np.ndarray, facility_xy: np.ndarray) -> np.ndarray:
+        """Full ``(n, m)`` distance matrix in metres."""
+        ...
+
+
+class StraightLine:
+    """Crow-fly distance in EPSG:27700 metres (the default distance model)."""
+
+    name = "straight line"
+
+    def nearest(
+        self, demand_xy: np.ndarray, facility_xy: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """See ``nearest_distance``."""
+        return nearest_distance(demand_xy, facility_xy)
+
+    def matrix(self, demand_xy: np.ndarray, facility_xy: np.ndarray) -> np.ndarray:
+        """See ``distance_matrix``."""
+        return distance_matrix(demand_xy, facility_xy)
+
+
+# --- Frame validation --------------------------------------------------------------------------
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str, hint: str = "") -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise CoverageError(
+            f"The {what} table lacks column(s) {', '.join(missing)}." + (f" {hint}" if hint else "")
+        )
+
+
+def _coords(frame: pd.DataFrame, xcol: str, ycol: str, what: str, key: str | None) -> np.ndarray:
+    xy = frame[[xcol, ycol]].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(xy).all(axis=1)
+    if bad.any():
+        pos = np.flatnonzero(bad)
+        labels = (frame[key].iloc[pos] if key and key in frame.columns else pd.Series(pos)).astype(
+            str
+        )
+        shown = ", ".join(labels.iloc[:5]) + (" …" if len(pos) > 5 else "")
+        raise CoverageError(
+            f"{len(pos)} {what} have no coordinates ({xcol}/{ycol}): {shown}. "
+            "Fix or remove them before measuring coverage."
+        )
+    # Longitude/latitude passed as metres would give nonsense distances silently.
+    lon_lat = (np.abs(xy[:, 0]) <= 10) & (xy[:, 1] >= 49) & (xy[:, 1] <= 62)
+    if len(xy) and lon_lat.all():
+        raise CoverageError(
+            f"The {what} coordinates look like degrees, not EPSG:27700 metres; "
+            "project them to British National Grid first."
+        )
+    return xy
+
+
+def hubs_xy(hubs: pd.DataFrame) -> pd.DataFrame:
+    """Hubs with ``X``/``Y`` in EPSG:27700 metres, projected from latitude/longitude if needed."""
+    if X in hubs.columns and Y in hubs.columns:
+        return hubs
+    _require(
+        hubs,
+        [HUB_LAT, HUB_LON],
+        "hubs",
+        f"Give either {X}/{Y} (EPSG:27700) or {HUB_LAT}/{HUB_LON} (WGS84).",
+    )
+    from pyproj import Transformer
+
+    lat = hubs[HUB_LAT].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    lon = hubs[HUB_LON].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = tr.transform(lon, lat)
+    out = hubs.copy()
+    out[X] = x
+    out[Y] = y
+    return out
+
+
+# --- Open hubs ---------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*$")
+
+
+def _to_day(value: object, column: str, row: object) -> date | None:
+    """A register date as a day: 'YYYY' -> 1 Jan, 'YYYY-MM' -> 1st of month; None if blank."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).date()
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _DATE_RE.match(text)
+    if m:
+        year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            pass
+    raise CoverageError(
+        f"Hub {row}: '{column}' value {text!r} is not a date; use YYYY-MM or YYYY-MM-DD."
+    )
+
+
+def open_hubs(hubs: pd.DataFrame, as_of: date | datetime | str) -> pd.DataFrame:
+    """Hubs open on ``as_of``: opened on or before it and not yet closed.
+
+    Parameters
+    ----------
+    hubs
+        Register rows with ``HUB_OPENED`` and optionally ``HUB_CLOSED``. Values may be dates,
+        datetimes or strings ``"YYYY-MM-DD"``, ``"YYYY-MM"`` (open from the 1st of that month)
+        or ``"YYYY"``. A blank opened date means "date unknown" and counts as open; a blank
+        closed date means still open. The closed date is exclusive (closed on that day).
+        A hub that closed and reopened is two rows with the same ``HUB_ID``; at most one row
+        per ``HUB_ID`` is returned (the latest opened).
+    as_of
+        The day to look at.
+
+    Returns
+    -------
+    pd.DataFrame
+        The open rows, in register order, index kept.
+    """
+    _require(hubs, [HUB_OPENED], "hubs")
+    day = _to_day(as_of, "as_of", "date")
+    if day is None:
+        raise CoverageError("Give the date to count open hubs on (as_of).")
+    ids = hubs[HUB_ID] if HUB_ID in hubs.columns else pd.Series(hubs.index, index=hubs.index)
+    has_closed = HUB_CLOSED in hubs.columns
+    keep = np.zeros(len(hubs), dtype=bool)
+    opened_ord = np.zeros(len(hubs), dtype=np.int64)
+    for i, (label, opened) in enumerate(zip(ids, hubs[HUB_OPENED], strict=True)):
+        o = _to_day(opened, HUB_OPENED, label)
+        c = _to_day(hubs[HUB_CLOSED].iloc[i], HUB_CLOSED, label) if has_closed else None
+        if o is not None and c is not None and c <= o:
+            raise CoverageError(f"Hub {label}: closed ({c}) is not after opened ({o}).")
+        keep[i] = (o is None or o <= day) and (c is None or day < c)
+        opened_ord[i] = o.toordinal() if o is not None else 0
+    pos = np.flatnonzero(keep)
+    if HUB_ID in hubs.columns and hubs[HUB_ID].iloc[pos].duplicated().any():
+        rows = pd.DataFrame({"id": hubs[HUB_ID].iloc[pos].to_numpy(), "o": opened_ord[pos]})
+        rows["pos"] = pos
+        rows = rows.sort_values("o", kind="stable").drop_duplicates("id", keep="last")
+        pos = np.sort(rows["pos"].to_numpy())
+    return hubs.iloc[pos]
+
+
+# --- Coverage per LSOA -------------------------------------------------------------------------
+
+
+def coverage_by_lsoa(
+    lsoas: pd.DataFrame,
+    hubs: pd.DataFrame,
+    radius_m: float,
+    *,
+    at_risk_col: str = AT_RISK,
+    model: DistanceModel | None = None,
+) -> pd.DataFrame:
+    """Nearest-hub distance and coverage for every LSOA.
+
+    An LSOA counts as covered, with all its residents, when its population-weighted centre is
+    within ``radius_m`` of an open hub (boundary inclusive).
+
+    Parameters
+    ----------
+    lsoas
+        One row per LSOA with ``LSOA``, ``PWC_X``, ``PWC_Y`` (EPSG:27700), ``POP_TOTAL`` and a
+        boolean at-risk column (``AT_RISK``; see ``utils.risk.at_risk_flags``).
+    hubs
+        The hubs to count (already filtered to open ones, e.g. with ``open_hubs``), with
+        ``X``/``Y`` in EPSG:27700 metres (see ``hubs_xy``). May be empty.
+    radius_m
+        Coverage radius in metres (``RADIUS_CHOICES_M``).
+    at_risk_col
+        Name of the boolean at-risk column.
+    model
+        Distance model; ``StraightLine()`` by default.
+
+    Returns
+    -------
+    pd.DataFrame
+        A copy of ``lsoas`` (same type and index) plus ``NEAREST_HUB_M`` (inf if no hubs),
+        ``nearest_hub_idx`` (row position in ``hubs``, -1 if none), ``nearest_hub`` (its
+        ``HUB_ID``, when hubs have one), ``COVERED``, ``covered_pop``, ``at_risk_pop`` and
+        ``uncovered_at_risk_pop``.
+    """
+    if not (isinstance(radius_m, int | float) and math.isfinite(radius_m) and radius_m >= 0):
+        raise CoverageError(f"The coverage radius must be a distance in metres, not {radius_m!r}.")
+    _require(
+        lsoas,
+        [LSOA, PWC_X, PWC_Y, POP_TOTAL, at_risk_col],
+        "LSOA",
+        "Add the at-risk flag with utils.risk.at_risk_flags()." if at_risk_col not in lsoas else "",
+    )
+    _require(hubs, [X, Y], "hubs", "Project hub locations with geo.coverage.hubs_xy().")
+    demand = _coords(lsoas, PWC_X, PWC_Y, "LSOAs", LSOA)
+    facility = _coords(hubs, X, Y, "hubs", HUB_ID) if len(hubs) else np.empty((0, 2))
+
+    pop = lsoas[POP_TOTAL].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if np.isnan(pop).any():
+        bad = lsoas[LSOA].iloc[np.flatnonzero(np.isnan(pop))[:5]].astype(str)
+        raise CoverageError(f"LSOAs without a population ({POP_TOTAL}): {', '.join(bad)}.")
+    risk = lsoas[at_risk_col]
+    if risk.isna().any():
+        bad = lsoas[LSOA].loc[risk.isna()].iloc[:5].astype(str)
+        raise CoverageError(f"LSOAs without an at-risk flag ({at_risk_col}): {', '.join(bad)}.")
+    if not (pd.api.types.is_bool_dtype(risk.dtype) or pd.api.types.infer_dtype(risk) == "boolean"):
+        raise CoverageError(f"The at-risk column '{at_risk_col}' must be True/False.")
+    at_risk = risk.to_numpy(dtype=bool)
+
+    dist, idx = (model or StraightLine()).nearest(demand, facility)
+    covered = dist <= radius_m
+
+    out = lsoas.copy()
+    out[NEAREST_HUB_M] = dist
+    out[NEAREST_HUB_IDX] = idx
+    if HUB_ID in hubs.columns:
+        # reindex by position: -1 (no hub / unreachable) becomes missing.
+        out[NEAREST_HUB] = hubs[HUB_ID].reset_index(drop=True).reindex(idx).array
+    out[COVERED] = covered
+    out[COVERED_POP] = np.where(covered, pop, 0.0)
+    out[AT_RISK_POP] = np.where(at_risk, pop, 0.0)
+    out[UNCOVERED_AT_RISK_POP] = np.where(at_risk & ~covered, pop, 0.0)
+    return out
+
+
+# --- Summaries and gaps ------------------------------------------------------------------------
+
+_COVERAGE_COLS = (POP_TOTAL, COVERED, COVERED_POP, AT_RISK_POP, UNCOVERED_AT_RISK_POP)
+
+
+def summarise_coverage(
+    by_lsoa: pd.DataFrame,
+    group_col: str | None = None,
+    hubs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Coverage totals for Leeds (``group_col=None``) or per group (e.g. ``LCP``).
+
+    Parameters
+    ----------
+    by_lsoa
+        Output of ``coverage_by_lsoa``.
+    group_col
+        Column to group by; LSOAs with a blank group are kept as ``"(not assigned)"``.
+    hubs
+        The hubs used for coverage, to count them. For groups they need a ``group_col``
+        column. Without ``hubs`` the hub count and hubs per 10,000 are NaN.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per area: ``area``, ``n_lsoas``, ``population``, ``covered_pop``,
+        ``covered_pct``, ``at_risk_pop``, ``at_risk_covered_pop``, ``at_risk_covered_pct``,
+        ``uncovered_at_risk_pop``, ``hubs``, ``hubs_per_10k_at_risk``. Percentages are 0-100
+        and NaN where the denominator is zero. Groups with hubs but no LSOAs are included.
+    """
+    _require(by_lsoa, _COVERAGE_COLS, "coverage", "Run coverage_by_lsoa() first.")
+    frame = pd.DataFrame(
+        {
+            POPULATION: by_lsoa[POP_TOTAL].astype(float).to_numpy(),
+            COVERED_POP: by_lsoa[COVERED_POP].to_numpy(dtype=float),
+            AT_RISK_POP: by_lsoa[AT_RISK_POP].to_numpy(dtype=float),
+            UNCOVERED_AT_RISK_POP: by_lsoa[UNCOVERED_AT_RISK_POP].to_numpy(dtype=float),
+        }
+    )
+    frame[AT_RISK_COVERED_POP] = frame[AT_RISK_POP] - frame[UNCOVERED_AT_RISK_POP]
+    frame[N_LSOAS] = 1
+    if group_col is None:
+        keys = pd.Series([LEEDS_LABEL] * len(frame), dtype=object)
+        hub_counts = pd.Series({LEEDS_LABEL: len(hubs)}) if hubs is not None else None
+    else:
+        _require(by_lsoa, [group_col], "coverage")
+        keys = by_lsoa[group_col].astype(object).where(by_lsoa[group_col].notna(), NO_GROUP_LABEL)
+        keys = pd.Series(keys.to_numpy(), dtype=object)
+        hub_counts = None
+        if hubs is not None:
+            _require(hubs, [group_col], "hubs", "Assign each hub to an area first.")
+            hk = hubs[group_col].astype(object).where(hubs[group_col].notna(), NO_GROUP_LABEL)
+            hub_counts = hk.value_counts()
+    sums = frame.groupby(keys.to_numpy(), sort=True).sum()
+    if hub_counts is not None:
+        sums = sums.reindex(sums.index.union(hub_counts.index), fill_value=0)
+        sums[N_HUBS] = hub_counts.reindex(sums.index, fill_value=0).astype(int)
+    else:
+        sums[N_HUBS] = np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sums[COVERED_PCT] = _pct(sums[COVERED_POP], sums[POPULATION])
+        sums[AT_RISK_COVERED_PCT] = _pct(sums[AT_RISK_COVERED_POP], sums[AT_RISK_POP])
+        sums[HUBS_PER_10K_AT_RISK] = np.where(
+            sums[AT_RISK_POP] > 0, sums[N_HUBS] * 10_000 / sums[AT_RISK_POP], np.nan
+        )
+    sums.index.name = AREA
+    cols = [
+        N_LSOAS,
+        POPULATION,
+        COVERED_POP,
+        COVERED_PCT,
+        AT_RISK_POP,
+        AT_RISK_COVERED_POP,
+        AT_RISK_COVERED_PCT,
+        UNCOVERED_AT_RISK_POP,
+        N_HUBS,
+        HUBS_PER_10K_AT_RISK,
+    ]
+    out = sums[cols].reset_index()
+    out[N_LSOAS] = out[N_LSOAS].astype(int)
+    return out
+
+
+def _pct(part: pd.Series, whole: pd.Series) -> np.ndarray:
+    return np.where(whole > 0, 100.0 * part / whole.where(whole > 0, 1.0), np.nan)
+
+
+def rank_lcp_gaps(
+    by_lsoa: pd.DataFrame,
+    hubs: pd.DataFrame | None = None,
+    group_col: str = LCP,
+) -> pd.DataFrame:
+    """Areas (LCPs by default) ranked by uncovered at-risk population, largest gap first.
+
+    Ties are broken by at-risk population, then by area name. Returns the
+    ``summarise_coverage`` columns with a 1-based ``gap_rank`` first.
+    """
+    summary = summarise_coverage(by_lsoa, group_col=group_col, hubs=hubs)
+    summary = summary.sort_values(
+        [UNCOVERED_AT_RISK_POP, AT_RISK_POP, AREA], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+    summary.insert(0, GAP_RANK, np.arange(1, len(summary) + 1))
+    return summary
+
+
+def rank_lsoa_gaps(
+    by_lsoa: pd.DataFrame,
+    risk_col: str = RISK_INDEX,
+    at_risk_col: str = AT_RISK,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """At-risk LSOAs that no hub covers, highest need first (risk, then population).
+
+    Parameters
+    ----------
+    by_lsoa
+        Output of ``coverage_by_lsoa`` with a need column.
+    risk_col
+        Need measure, higher = more need (``RISK_INDEX``, or ``IMD_SCORE`` for Core20).
+    at_risk_col
+        The at-risk flag column.
+    top
+        Keep only the first ``top`` rows.
+
+    Returns
+    -------
+    pd.DataFrame
+        The matching rows (all columns) with a 1-based ``gap_rank`` first; NaN need sorts last.
+    """
+    _require(by_lsoa, [COVERED, at_risk_col, risk_col, POP_TOTAL], "coverage")
+    gaps = by_lsoa.loc[by_lsoa[at_risk_col].to_numpy(dtype=bool) & ~by_lsoa[COVERED]]
+    gaps = gaps.sort_values(
+        [risk_col, POP_TOTAL], ascending=[False, False], na_position="last", kind="stable"
+    )
+    if top is not None:
+        gaps = gaps.iloc[:top]
+    gaps = gaps.copy()
+    gaps.insert(0, GAP_RANK, np.arange(1, len(gaps) + 1))
+    return gaps
+
+
+def need_vs_coverage(
+    by_lsoa: pd.DataFrame,
+    need_col: str = RISK_INDEX,
+    at_risk_col: str = AT_RISK,
+) -> pd.DataFrame:
+    """One row per LSOA for a need-versus-distance scatter.
+
+    Returns ``LSOA`` (and ``LSOA_NAME``/``LCP`` when present), ``need``, ``NEAREST_HUB_M``,
+    ``nearest_hub_km``, ``POP_TOTAL``, ``AT_RISK``, ``COVERED`` and ``quadrant`` (one of
+    "At risk, not covered", "At risk, covered", "Not at risk, not covered",
+    "Not at risk, covered").
+    """
+    _require(by_lsoa, [LSOA, need_col, NEAREST_HUB_M, POP_TOTAL, COVERED, at_risk_col], "coverage")
+    keep = [c for c in (LSOA, LSOA_NAME, LCP) if c in by_lsoa.columns]
+    out = pd.DataFrame(by_lsoa[keep]).reset_index(drop=True)
+    out["need"] = by_lsoa[need_col].to_numpy(dtype=float, na_value=np.nan)
+    out[NEAREST_HUB_M] = by_lsoa[NEAREST_HUB_M].to_numpy(dtype=float)
+    out["nearest_hub_km"] = out[NEAREST_HUB_M] / 1000.0
+    out[POP_TOTAL] = by_lsoa[POP_TOTAL].to_numpy()
+    risk = by_lsoa[at_risk_col].to_numpy(dtype=bool)
+    cov = by_lsoa[COVERED].to_numpy(dtype=bool)
+    out[AT_RISK] = risk
+    out[COVERED] = cov
+    out[QUADRANT] = np.select(
+        [risk & ~cov, risk & cov, ~risk & ~cov],
+        ["At risk, not covered", "At risk, covered", "Not at risk, not covered"],
+        default="Not at risk, covered",
+    )
+    return out

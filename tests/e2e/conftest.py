@@ -1,0 +1,177 @@
+"""Browser fixtures: a real `streamlit run` server and Debian chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("HUB_COVERAGE_CHROMIUM", "/usr/bin/chromium")
+# Flags that keep headless chromium from phoning home (this machine has no internet).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def free_port() -> int:
+    """A free TCP port on localhost."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, timeout: float = 90.0) -> None:
+    """Wait until Streamlit's health endpoint answers."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"Streamlit did not become healthy at {url}")
+
+
+class StreamlitServer:
+    """A `streamlit run dashboard.py` process on a free port with its own register database."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "HUB_COVERAGE_DB": str(db_path)}
+        self.proc: subprocess.Popen | None = None
+        self.log = db_path.parent / f"streamlit-{self.port}.log"
+
+    def start(self) -> None:
+        """Start the server and wait for it to be healthy."""
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT
+        )
+        wait_healthy(self.url)
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port and database."""
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """One Streamlit server for the browser tests, with a throwaway register database."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("Debian chromium is missing: `apt-get install chromium` (make test does this).")
+    srv = StreamlitServer(tmp_path_factory.mktemp("e2e") / "register.sqlite")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian chromium under Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class RequestLog:
+    """Every URL a page asked for, to prove nothing leaves localhost."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def __call__(self, request: object) -> None:
+        self.urls.append(request.url)  # type: ignore[attr-defined]
+
+    def third_party(self) -> list[str]:
+        """Requests to any host other than this machine (data: and blob: URLs are local)."""
+        out = []
+        for url in self.urls:
+            parsed = urlparse(url)
+            if parsed.scheme in ("data", "blob", "about", "chrome-extension"):
+                continue
+            if parsed.hostname not in LOCAL_HOSTS:
+                out.append(url)
+        return out
+
+
+@pytest.fixture()
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh browser context and page that records its requests; screenshot on failure."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    log = RequestLog()
+    context.on("request", log)
+    pg.request_log = log
+    yield pg
+    outcome = getattr(request.node, "rep_call", None)
+    if outcome is not None and outcome.failed:
+        art = REPO / "tests" / "e2e" / "artifacts"
+        art.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(art / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Keep each phase's report on the test item so fixtures can see failures."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+def map_frame(pg: object, index: int = 0) -> object:
+    """The Playwright frame of the n-th folium map on the page."""
+    pg.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)  # type: ignore[attr-defined]
+    return pg.frame_locator('iframe[title="streamlit_folium.st_folium"]').nth(index)  # type: ignore[attr-defined]
+
+
+def choose_option(pg: object, label: str, option: str) -> None:
+    """Pick an option in a Streamlit selectbox found by its label."""
+    box = pg.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
+    box.click()
+    pg.locator('[role="option"]').filter(has_text=option).first.click()  # type: ignore[attr-defined]

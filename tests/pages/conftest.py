@@ -1,0 +1,37 @@
+"""AppTest helpers: every page test runs against a throwaway register database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_register(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Point the register database at a temp file so tests never touch the real one."""
+    import os
+
+    db = tmp_path_factory.mktemp("register") / "register.sqlite"
+    old = os.environ.get("HUB_COVERAGE_DB")
+    os.environ["HUB_COVERAGE_DB"] = str(db)
+    yield
+    if old is None:
+        os.environ.pop("HUB_COVERAGE_DB", None)
+    else:
+        os.environ["HUB_COVERAGE_DB"] = old
+
+
+def run_page(page: str, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+    """Run the app on one page (e.g. "app_pages/map.py") with optional URL query parameters."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "app_pages/overview.py":
+        at.switch_page(page)
+        at.run()
+    return at

@@ -1,0 +1,297 @@
+"""Unit tests for hub coverage on a grid with known distances."""
+
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.coverage import (
+    AREA,
+    AT_RISK_POP,
+    COVERED_PCT,
+    COVERED_POP,
+    GAP_RANK,
+    HUBS_PER_10K_AT_RISK,
+    N_HUBS,
+    NEAREST_HUB,
+    NEAREST_HUB_IDX,
+    NO_GROUP_LABEL,
+    QUADRANT,
+    UNCOVERED_AT_RISK_POP,
+    CoverageError,
+    DistanceModel,
+    StraightLine,
+    coverage_by_lsoa,
+    distance_matrix,
+    hubs_xy,
+    nearest_distance,
+    need_vs_coverage,
+    open_hubs,
+    rank_lcp_gaps,
+    rank_lsoa_gaps,
+    summarise_coverage,
+)
+from utils.constants import (
+    AT_RISK,
+    COVERED,
+    HUB_CLOSED,
+    HUB_ID,
+    HUB_LAT,
+    HUB_LON,
+    HUB_OPENED,
+    LCP,
+    LSOA,
+    NEAREST_HUB_M,
+    POP_TOTAL,
+    PWC_X,
+    PWC_Y,
+    RISK_INDEX,
+    X,
+    Y,
+)
+
+# A British National Grid origin inside Leeds, so coordinates look like real metres.
+X0, Y0 = 430_000.0, 433_000.0
+
+
+@pytest.fixture
+def lsoas() -> pd.DataFrame:
+    # Hubs at (0, 0) and (1000, 0). Distances to the nearest hub (3-4-5 triangles):
+    #   A (300, 400)   -> 500 to h1        B (1000, 800) -> 800 to h2 (on an 800 m boundary)
+    #   C (600, 0)     -> 400 to h2        D (0, 2000)   -> 2000 to h1
+    #   E (1000, -1200)-> 1200 to h2
+    pts = {"A": (300, 400), "B": (1000, 800), "C": (600, 0), "D": (0, 2000), "E": (1000, -1200)}
+    return pd.DataFrame(
+        {
+            LSOA: list(pts),
+            PWC_X: [X0 + p[0] for p in pts.values()],
+            PWC_Y: [Y0 + p[1] for p in pts.values()],
+            POP_TOTAL: [1000, 2000, 1500, 3000, 500],
+            AT_RISK: [True, True, False, True, True],
+            RISK_INDEX: [9.0, 7.0, 2.0, 8.0, 8.0],
+            LCP: ["North", "North", "South", "South", "South"],
+        }
+    )
+
+
+@pytest.fixture
+def hubs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {HUB_ID: ["h1", "h2"], X: [X0, X0 + 1000], Y: [Y0, Y0], LCP: ["North", "South"]}
+    )
+
+
+def test_nearest_distance_on_grid_matches_known_distances(lsoas, hubs):
+    dist, idx = nearest_distance(lsoas[[PWC_X, PWC_Y]].to_numpy(), hubs[[X, Y]].to_numpy())
+    np.testing.assert_allclose(dist, [500, 800, 400, 2000, 1200])
+    assert idx.tolist() == [0, 1, 1, 0, 1]
+
+
+def test_nearest_distance_agrees_with_the_full_matrix():
+    rng = np.random.default_rng(1)
+    demand, facility = rng.uniform(0, 5000, (200, 2)), rng.uniform(0, 5000, (30, 2))
+    dist, idx = nearest_distance(demand, facility)
+    matrix = distance_matrix(demand, facility)
+    assert matrix.shape == (200, 30)
+    np.testing.assert_allclose(dist, matrix.min(axis=1))
+    assert (idx == matrix.argmin(axis=1)).all()
+
+
+def test_no_facilities_gives_infinite_distance():
+    dist, idx = nearest_distance(np.array([[1.0, 2.0]]), np.empty((0, 2)))
+    assert np.isinf(dist).all() and idx.tolist() == [-1]
+    assert distance_matrix(np.array([[1.0, 2.0]]), np.empty((0, 2))).shape == (1, 0)
+
+
+def test_nan_coordinates_are_rejected_in_the_numeric_core():
+    with pytest.raises(CoverageError, match="row 1"):
+        nearest_distance(np.array([[0.0, 0.0], [np.nan, 1.0]]), np.array([[0.0, 0.0]]))
+
+
+@pytest.mark.parametrize(
+    ("radius", "covered"),
+    [
+        (400, [False, False, True, False, False]),
+        (800, [True, True, True, False, False]),
+        (1200, [True, True, True, False, True]),
+        (2000, [True, True, True, True, True]),
+    ],
+)
+def test_radius_boundary_is_inclusive(lsoas, hubs, radius, covered):
+    out = coverage_by_lsoa(lsoas, hubs, radius)
+    assert out[COVERED].tolist() == covered
+
+
+def test_coverage_columns_and_populations(lsoas, hubs):
+    out = coverage_by_lsoa(lsoas, hubs, 800)
+    np.testing.assert_allclose(out[NEAREST_HUB_M], [500, 800, 400, 2000, 1200])
+    assert out[NEAREST_HUB_IDX].tolist() == [0, 1, 1, 0, 1]
+    assert out[NEAREST_HUB].tolist() == ["h1", "h2", "h2", "h1", "h2"]
+    assert out[COVERED_POP].tolist() == [1000, 2000, 1500, 0, 0]
+    assert out[AT_RISK_POP].tolist() == [1000, 2000, 0, 3000, 500]
+    assert out[UNCOVERED_AT_RISK_POP].tolist() == [0, 0, 0, 3000, 500]
+    assert len(out) == len(lsoas) and LSOA in out.columns
+    assert COVERED not in lsoas.columns  # the input is not modified
+
+
+def test_zero_hubs_leaves_everyone_uncovered(lsoas, hubs):
+    out = coverage_by_lsoa(lsoas, hubs.iloc[0:0], 2000)
+    assert np.isinf(out[NEAREST_HUB_M]).all()
+    assert not out[COVERED].any()
+    assert out[UNCOVERED_AT_RISK_POP].sum() == 6500
+    leeds = summarise_coverage(out, hubs=hubs.iloc[0:0]).iloc[0]
+    assert leeds[N_HUBS] == 0 and leeds[COVERED_PCT] == 0
+
+
+def test_leeds_summary(lsoas, hubs):
+    out = coverage_by_lsoa(lsoas, hubs, 800)
+    leeds = summarise_coverage(out, hubs=hubs)
+    assert len(leeds) == 1
+    row = leeds.iloc[0]
+    assert row[AREA] == "Leeds"
+    assert row["population"] == 8000
+    assert row[COVERED_PCT] == pytest.approx(100 * 4500 / 8000)
+    assert row[AT_RISK_POP] == 6500
+    assert row["at_risk_covered_pct"] == pytest.approx(100 * 3000 / 6500)
+    assert row[UNCOVERED_AT_RISK_POP] == 3500
+    assert row[N_HUBS] == 2
+    assert row[HUBS_PER_10K_AT_RISK] == pytest.approx(2 * 10_000 / 6500)
+
+
+def test_lcp_aggregation_counts_hubs_per_area(lsoas, hubs):
+    out = coverage_by_lsoa(lsoas, hubs, 800)
+    by = summarise_coverage(out, group_col=LCP, hubs=hubs).set_index(AREA)
+    assert by.loc["North", "population"] == 3000
+    assert by.loc["North", COVERED_PCT] == 100
+    assert by.loc["South", AT_RISK_POP] == 3500
+    assert by.loc["South", UNCOVERED_AT_RISK_POP] == 3500
+    assert by.loc["South", "at_risk_covered_pct"] == 0
+    assert by[N_HUBS].to_dict() == {"North": 1, "South": 1}
+    assert by.loc["South", HUBS_PER_10K_AT_RISK] == pytest.approx(10_000 / 3500)
+
+
+def test_lsoas_without_lcp_are_kept_and_labelled(lsoas, hubs):
+    lsoas.loc[4, LCP] = None
+    out = coverage_by_lsoa(lsoas, hubs, 800)
+    by = summarise_coverage(out, group_col=LCP).set_index(AREA)
+    assert by.loc[NO_GROUP_LABEL, "population"] == 500
+    assert by["population"].sum() == lsoas[POP_TOTAL].sum()
+    assert by[N_HUBS].isna().all()  # no hubs given -> no count, not zero
+
+
+def test_lcp_gaps_rank_by_uncovered_at_risk_population(lsoas, hubs):
+    out = coverage_by_lsoa(lsoas, hubs, 800)
+    ranked = rank_lcp_gaps(out, hubs)
+    assert ranked[AREA].tolist() == ["South", "North"]
+    assert ranked[GAP_RANK].tolist() == [1, 2]
+
+
+def test_lsoa_gaps_are_uncovered_at_risk_sorted_by_risk_then_population(lsoas, hubs):
+    out = coverage_by_lsoa(lsoas, hubs, 400)
+    # Uncovered at-risk: A (9.0, 1000), B (7.0, 2000), D (8.0, 3000), E (8.0, 500).
+    gaps = rank_lsoa_gaps(out)
+    assert gaps[LSOA].tolist() == ["A", "D", "E", "B"]
+    assert gaps[GAP_RANK].tolist() == [1, 2, 3, 4]
+    assert rank_lsoa_gaps(out, top=2)[LSOA].tolist() == ["A", "D"]
+
+
+def test_need_vs_coverage_quadrants(lsoas, hubs):
+    out = coverage_by_lsoa(lsoas, hubs, 800)
+    scatter = need_vs_coverage(out).set_index(LSOA)
+    assert scatter.loc["A", QUADRANT] == "At risk, covered"
+    assert scatter.loc["C", QUADRANT] == "Not at risk, covered"
+    assert scatter.loc["D", QUADRANT] == "At risk, not covered"
+    assert scatter.loc["D", "nearest_hub_km"] == pytest.approx(2.0)
+    assert scatter.loc["A", "need"] == 9.0
+
+
+def test_missing_columns_and_nan_coordinates_raise_clear_errors(lsoas, hubs):
+    with pytest.raises(CoverageError, match="at_risk_flags"):
+        coverage_by_lsoa(lsoas.drop(columns=[AT_RISK]), hubs, 800)
+    with pytest.raises(CoverageError, match="hubs_xy"):
+        coverage_by_lsoa(lsoas, hubs.drop(columns=[X]), 800)
+    lsoas.loc[2, PWC_X] = np.nan
+    with pytest.raises(CoverageError, match="1 LSOAs have no coordinates.*C"):
+        coverage_by_lsoa(lsoas, hubs, 800)
+
+
+def test_degrees_passed_as_metres_are_rejected(lsoas, hubs):
+    lonlat = hubs.assign(**{X: [-1.55, -1.50], Y: [53.80, 53.81]})
+    with pytest.raises(CoverageError, match="degrees"):
+        coverage_by_lsoa(lsoas, lonlat, 800)
+
+
+def test_bad_radius_is_rejected(lsoas, hubs):
+    with pytest.raises(CoverageError, match="radius"):
+        coverage_by_lsoa(lsoas, hubs, -5)
+
+
+def test_hubs_xy_projects_latitude_longitude_to_national_grid():
+    hubs = pd.DataFrame({HUB_LAT: [53.7997], HUB_LON: [-1.5492]})  # Leeds city centre
+    out = hubs_xy(hubs)
+    assert 429_000 < out[X].iloc[0] < 431_000
+    assert 433_000 < out[Y].iloc[0] < 434_500
+
+
+def test_a_custom_distance_model_can_replace_straight_line(lsoas, hubs):
+    class Doubled:
+        def nearest(self, demand_xy, facility_xy):
+            dist, idx = StraightLine().nearest(demand_xy, facility_xy)
+            return dist * 2, idx
+
+        def matrix(self, demand_xy, facility_xy):
+            return StraightLine().matrix(demand_xy, facility_xy) * 2
+
+    assert isinstance(Doubled(), DistanceModel)
+    out = coverage_by_lsoa(lsoas, hubs, 800, model=Doubled())
+    assert out[COVERED].tolist() == [False, False, True, False, False]
+
+
+@pytest.fixture
+def register() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            HUB_ID: ["a", "b", "c", "c", "d"],
+            HUB_OPENED: ["2020-03", "2022-08-15", "2021-01", "2023-05", None],
+            HUB_CLOSED: [None, None, "2022-03-01", None, "2021-06"],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2020, 2, 29), ["d"]),  # unknown opening date counts as open
+        (date(2020, 3, 1), ["a", "d"]),  # month precision: open from the 1st
+        (date(2021, 6, 1), ["a", "c"]),  # closed date is exclusive
+        (date(2022, 2, 28), ["a", "c"]),
+        (date(2022, 3, 1), ["a"]),
+        ("2022-08-15", ["a", "b"]),
+        (datetime(2023, 6, 1, 12), ["a", "b", "c"]),  # reopened
+    ],
+)
+def test_open_hubs_respects_opened_closed_and_reopened(register, as_of, expected):
+    assert open_hubs(register, as_of)[HUB_ID].tolist() == expected
+
+
+def test_open_hubs_reopened_hub_appears_once_as_its_latest_row(register):
+    register.loc[3, HUB_OPENED] = "2021-02"  # overlapping rows for hub c
+    register.loc[2, HUB_CLOSED] = None
+    out = open_hubs(register, date(2024, 1, 1))
+    assert out[HUB_ID].tolist() == ["a", "b", "c"]
+    assert out.loc[out[HUB_ID] == "c"].index.tolist() == [3]
+
+
+def test_open_hubs_accepts_datetime_columns(register):
+    register[HUB_OPENED] = pd.to_datetime(
+        ["2020-03-01", "2022-08-15", "2021-01-01", "2023-05-01", None]
+    )
+    register[HUB_CLOSED] = pd.to_datetime([None, None, "2022-03-01", None, "2021-06-01"])
+    assert open_hubs(register, date(2022, 3, 1))[HUB_ID].tolist() == ["a"]
+
+
+def test_open_hubs_rejects_unreadable_dates_naming_the_hub(register):
+    register.loc[1, HUB_OPENED] = "summer 2022"
+    with pytest.raises(CoverageError, match="Hub b.*summer 2022"):
+        open_hubs(register, date(2023, 1, 1))

@@ -1,0 +1,103 @@
+"""Map builder: offline assets only, no d3, tooltips and escaping, classes and legend."""
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from utils import constants as c
+from utils.maps import build_hub_map, class_colours, classify, lsoa_features, map_asset_links
+
+ASSETS = {
+    "asset_js": "/app/static/vendor/leaflet/leaflet.js",
+    "asset_css": "/app/static/vendor/leaflet/leaflet.css",
+}
+
+
+@pytest.fixture()
+def shapes():
+    return gpd.GeoDataFrame(
+        {c.LSOA: ["E01000001", "E01000002", "E01000003"]},
+        geometry=[
+            box(-1.6, 53.8, -1.59, 53.81),
+            box(-1.59, 53.8, -1.58, 53.81),
+            box(-1.58, 53.8, -1.57, 53.81),
+        ],
+        crs=c.CRS_WGS84,
+    )
+
+
+@pytest.fixture()
+def table():
+    return pd.DataFrame(
+        {
+            c.LSOA: ["E01000001", "E01000002", "E01000003"],
+            c.LSOA_NAME: ["Leeds 001A", "Leeds 001B", "Leeds 001C"],
+            c.MSOA_NAME: ["Alpha", "Alpha", "Beta"],
+            c.WARD_NAME: ["Ward A", "Ward A", "Ward B"],
+            c.IMD_SCORE: [10.0, 40.0, None],
+            c.IMD_DECILE: [6, 1, None],
+        }
+    )
+
+
+def render(m):
+    return m.get_root().render()
+
+
+def test_map_loads_only_local_assets_and_no_d3(shapes, table):
+    hubs = pd.DataFrame(
+        {c.HUB_NAME: ["A"], c.HUB_LAT: [53.805], c.HUB_LON: [-1.585], c.HUB_SAMPLE: [False]}
+    )
+    m = build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, rings_m=800, **ASSETS)
+    links = map_asset_links(m)
+    assert links and all(link.startswith("/app/static/") for link in links)
+    html = render(m)
+    assert "d3" not in " ".join(links)
+    assert "cdn." not in html and "code.jquery.com" not in html
+
+
+def test_base_tiles_are_optional_and_off_by_default(shapes, table):
+    assert "tile.openstreetmap" not in render(
+        build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", **ASSETS)
+    )
+    with_tiles = render(
+        build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", base_tiles=True, **ASSETS)
+    )
+    assert "tile.openstreetmap" in with_tiles
+
+
+def test_hub_names_are_escaped_in_tooltips(shapes, table):
+    evil = "<img src=x onerror=alert(1)>"
+    hubs = pd.DataFrame(
+        {c.HUB_NAME: [evil], c.HUB_LAT: [53.805], c.HUB_LON: [-1.585], c.HUB_SAMPLE: [True]}
+    )
+    html = render(build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, **ASSETS))
+    assert evil not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_features_carry_tooltip_fields_and_missing_values_say_no_data(shapes, table):
+    fc = lsoa_features(shapes, table, c.IMD_SCORE, c.IMD_DECILE, highlight={"E01000002"})
+    props = [f["properties"] for f in fc["features"]]
+    assert [p["c"] for p in props] == ["E01000001", "E01000002", "E01000003"]
+    assert props[2]["v"] == "no data" and props[2]["k"] == -1
+    assert props[1].get("h") == 1 and "h" not in props[0]
+    assert props[0]["m"] == "Alpha" and props[0]["w"] == "Ward A"
+
+
+def test_shapes_in_another_crs_are_refused(shapes, table):
+    with pytest.raises(ValueError, match="EPSG:4326"):
+        lsoa_features(shapes.to_crs(c.CRS_BNG), table, c.IMD_SCORE, None)
+
+
+def test_classify_uses_discrete_levels_when_few_and_quantiles_otherwise():
+    classes, edges = classify(pd.Series([1, 2, 2, 3, None]))
+    assert classes.tolist()[:4] == [0.0, 1.0, 1.0, 2.0] and pd.isna(classes.iloc[4])
+    classes, edges = classify(pd.Series(range(100)), n_classes=4)
+    assert len(edges) == 5 and classes.min() == 0 and classes.max() == 3
+
+
+def test_worst_class_gets_the_darkest_colour_whichever_the_direction():
+    assert class_colours(3, higher_is_worse=True)[-1] == c.PALETTE_SEQUENTIAL[-1]
+    assert class_colours(3, higher_is_worse=False)[0] == c.PALETTE_SEQUENTIAL[-1]

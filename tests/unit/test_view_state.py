@@ -1,0 +1,36 @@
+"""Shareable view: URL parameters decode with defaults and notices, encode without defaults."""
+
+from utils import constants as c
+from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
+
+AREAS = [ALL_LEEDS, "HATCH", "York Road"]
+
+
+def test_valid_parameters_restore_the_view():
+    values, notices = decode_params(
+        {"area": "HATCH", "ind": "health_score", "r": "1200", "present": "1"}, shared_specs(AREAS)
+    )
+    assert values == {"area": "HATCH", "ind": "health_score", "r": 1200, "present": True}
+    assert notices == []
+
+
+def test_invalid_or_stale_parameters_fall_back_to_defaults_with_a_notice():
+    values, notices = decode_params(
+        {"area": "Atlantis", "r": "999", "ind": "nope"}, shared_specs(AREAS)
+    )
+    assert values["area"] == ALL_LEEDS and values["r"] == c.DEFAULT_RADIUS_M
+    assert values["ind"] == c.DEFAULT_INDICATOR
+    assert len(notices) == 3 and "Atlantis" in notices[0]
+
+
+def test_non_numeric_radius_is_a_notice_not_an_error():
+    values, notices = decode_params({"r": "far"}, shared_specs(AREAS))
+    assert values["r"] == c.DEFAULT_RADIUS_M and len(notices) == 1
+
+
+def test_encoding_omits_defaults_and_round_trips():
+    specs = shared_specs(AREAS)
+    view = {"area": "York Road", "ind": c.DEFAULT_INDICATOR, "r": 400, "present": False}
+    encoded = encode_params(view, specs)
+    assert encoded == {"area": "York Road", "r": "400"}
+    assert decode_params(encoded, specs)[0] == view

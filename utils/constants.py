@@ -1,0 +1,117 @@
+"""Shared names: column names of the built tables, CRSs, radii, palettes and source vintages."""
+
+# Coordinate reference systems: draw and store in WGS84, measure in British National Grid.
+CRS_WGS84 = "EPSG:4326"
+CRS_BNG = "EPSG:27700"
+
+LEEDS_LAD_CODE = "E08000035"
+LEEDS_LSOA21_COUNT = 488
+LEEDS_LSOA11_COUNT = 482
+ENGLAND_LSOA21_COUNT = 33_755
+
+# --- Built LSOA table (data/build/lsoas.parquet), one row per Leeds LSOA 2021 -----------------
+LSOA = "lsoa21cd"
+LSOA_NAME = "lsoa21nm"
+MSOA = "msoa21cd"
+MSOA_NAME = "msoa_name"  # House of Commons Library MSOA name
+WARD = "ward_cd"
+WARD_NAME = "ward_nm"
+LCP = "lcp"  # added at run time from the footprint lookup
+LCP_STATUS = "lcp_status"
+
+POP_TOTAL = "pop_total"  # mid-2022, IoD 2025 File 7
+POP_0_15 = "pop_0_15"
+POP_60PLUS = "pop_60plus"
+POP_18_66 = "pop_18_66"
+PCT_60PLUS = "pct_60plus"
+
+IMD_SCORE = "imd_score"
+IMD_RANK = "imd_rank"
+IMD_DECILE = "imd_decile"
+IDACI_SCORE = "idaci_score"
+IDAOPI_SCORE = "idaopi_score"
+IDAOPI_DECILE = "idaopi_decile"
+ADULT_SKILLS_SCORE = "adult_skills_score"
+DIGITAL_CONNECTIVITY = "digital_connectivity"  # IoD 2025 broadband speed indicator, higher = worse
+
+# The seven IoD domains: key -> label. Each has <key>_score, <key>_rank, <key>_decile columns.
+DOMAINS = {
+    "income": "Income",
+    "employment": "Employment",
+    "education": "Education, Skills and Training",
+    "health": "Health Deprivation and Disability",
+    "crime": "Crime",
+    "housing": "Barriers to Housing and Services",
+    "environment": "Living Environment",
+}
+
+IMD2019_RANK = "imd2019_rank"  # mapped from LSOA 2011 via the derived lookup
+IMD2019_PCT = "imd2019_pct"  # rank / 32,844 (0 = most deprived)
+IMD2025_PCT = "imd2025_pct"  # rank / 33,755
+IMD_PCT_CHANGE = "imd_pct_change"  # 2025 minus 2019; negative = relatively more deprived
+
+IUC_GROUP_CD = "iuc_group_cd"
+IUC_GROUP = "iuc_group"
+IUC_EXCLUDED = "iuc_excluded"  # groups 7-10, usually linked with digital exclusion
+IUC_EXCLUDED_GROUPS = (7, 8, 9, 10)
+
+HH_DEPRIVED_2PLUS_PCT = "hh_deprived_2plus_pct"  # Census 2021 TS011
+
+# Population-weighted centre, approximated by the mean of the LSOA's postcode centroids.
+PWC_X = "pwc_x"
+PWC_Y = "pwc_y"
+PWC_LAT = "pwc_lat"
+PWC_LON = "pwc_lon"
+PWC_N_POSTCODES = "pwc_n_postcodes"
+
+# --- Built postcode table (data/build/postcodes.parquet) -------------------------------------
+POSTCODE = "postcode"
+LAT = "lat"
+LON = "lon"
+X = "x"
+Y = "y"
+IN_LEEDS = "in_leeds"
+
+# --- Hub register ------------------------------------------------------------------------------
+HUB_ID = "hub_id"
+HUB_NAME = "name"
+HUB_ORG = "organisation"
+HUB_ADDRESS = "address"
+HUB_POSTCODE = "postcode"
+HUB_LAT = "latitude"
+HUB_LON = "longitude"
+HUB_OPENED = "opened"
+HUB_CLOSED = "closed"
+HUB_SERVICES = "services"
+HUB_SOURCE = "source"
+HUB_SAMPLE = "sample"
+
+# --- Coverage ----------------------------------------------------------------------------------
+RADIUS_CHOICES_M = (400, 800, 1200, 2000)
+DEFAULT_RADIUS_M = 800  # about a 10-minute walk
+NEAREST_HUB_M = "nearest_hub_m"
+COVERED = "covered"
+RISK_INDEX = "risk_index"
+AT_RISK = "at_risk"
+
+# --- Map indicators a user can pick: column -> (label, higher_is_worse) -----------------------
+INDICATORS = {
+    IMD_SCORE: ("IMD 2025 score", True),
+    IMD_DECILE: ("IMD 2025 decile (national, 1 = most deprived)", False),
+    **{f"{k}_score": (f"{v} domain score (IoD 2025)", True) for k, v in DOMAINS.items()},
+    IDAOPI_SCORE: ("Income deprivation affecting older people (IDAOPI 2025)", True),
+    PCT_60PLUS: ("Share of residents aged 60+ (mid-2022)", True),
+    DIGITAL_CONNECTIVITY: (
+        "Digital connectivity: broadband speeds (IoD 2025, higher = worse)",
+        True,
+    ),
+}
+DEFAULT_INDICATOR = IMD_SCORE
+
+# Colour-blind-safe sequential palette (viridis, 7 steps, dark = high value).
+PALETTE_SEQUENTIAL = ("#fde725", "#90d743", "#35b779", "#21918c", "#31688e", "#443983", "#440154")
+
+# Vintages shown beside every figure.
+SOURCE_IOD2025 = "English Indices of Deprivation 2025 (MHCLG, Oct 2025)"
+SOURCE_POP2022 = "IoD 2025 population denominators, mid-2022 (MHCLG File 7)"
+SOURCE_BOUNDARIES = "ONS LSOA 2021 boundaries (generalised, Dec 2021)"

@@ -1,0 +1,497 @@
+"""Gaps page builders: URL settings, ranked gap tables, the need-vs-coverage scatter, links."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, urlencode
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from geo import coverage as cov
+from utils import constants as c
+from utils.indicators import Headline
+from utils.risk import (
+    AT_RISK_DEFINITIONS,
+    DEFAULT_COMPONENT_WEIGHTS,
+    DEFAULT_SPEC,
+    RISK_MISSING,
+)
+from utils.view_state import ParamSpec
+
+# --- Settings a user can change on the Gaps page ----------------------------------------------
+
+RISK_LABEL = "Digital Exclusion Risk Index (0–10, 10 = highest risk)"
+WEIGHT_MIN, WEIGHT_MAX, WEIGHT_STEP = 0.0, 5.0, 0.5
+SCALINGS = {
+    "leeds": "Within Leeds (0 and 10 = lowest and highest in Leeds)",
+    "england": "Across England (0 and 10 = lowest and highest in England)",
+}
+DEFAULT_AT_RISK = "top20_risk"
+DEFAULT_SCALING = "leeds"
+AT_RISK_SHORT = {
+    "top20_risk": "top 20% risk in Leeds",
+    "core20": "Core20 (IMD 2025 national deciles 1–2)",
+}
+N_TOP_GAPS = 5
+
+Weights = tuple[tuple[str, float], ...]
+
+
+def weights_key(weights: Mapping[str, float] | None = None) -> Weights:
+    """Every component's weight as a sorted tuple of pairs (hashable, for cached loaders)."""
+    full = dict(DEFAULT_COMPONENT_WEIGHTS)
+    full.update({k: float(v) for k, v in (weights or {}).items()})
+    return tuple(sorted(full.items()))
+
+
+DEFAULT_WEIGHTS: Weights = weights_key()
+
+
+def format_weights(weights: Mapping[str, float] | Weights) -> str:
+    """Weights for a URL, in the index's component order: ``age_income:1,skills_health:0.5,…``."""
+    w = dict(weights)
+    return ",".join(f"{comp.key}:{w[comp.key]:g}" for comp in DEFAULT_SPEC if comp.key in w)
+
+
+def parse_weights(raw: str) -> Weights:
+    """Read ``key:value,…`` from a URL; components left out keep their default weight.
+
+    Raises
+    ------
+    ValueError
+        A part is not ``key:number`` or names no component of the index.
+    """
+    known = {comp.key for comp in DEFAULT_SPEC}
+    given: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        key, sep, value = part.partition(":")
+        if not sep or key.strip() not in known:
+            raise ValueError(part)
+        given[key.strip()] = float(value)
+    return weights_key(given)
+
+
+def weights_valid(weights: Weights) -> bool:
+    """True when every weight is a slider position and at least one is above zero."""
+    values = [v for _k, v in weights]
+    on_grid = all(
+        math.isfinite(v)
+        and WEIGHT_MIN <= v <= WEIGHT_MAX
+        and math.isclose((v - WEIGHT_MIN) / WEIGHT_STEP, round((v - WEIGHT_MIN) / WEIGHT_STEP))
+        for v in values
+    )
+    return on_grid and sum(values) > 0
+
+
+def gap_specs() -> list[ParamSpec]:
+    """URL parameters of the Gaps page: risk weights, at-risk definition, scaling."""
+    return [
+        ParamSpec("w", DEFAULT_WEIGHTS, parse_weights, weights_valid, "risk weights"),
+        ParamSpec(
+            "def", DEFAULT_AT_RISK, str, lambda v: v in AT_RISK_DEFINITIONS, "at-risk definition"
+        ),
+        ParamSpec("scale", DEFAULT_SCALING, str, lambda v: v in SCALINGS, "scaling"),
+    ]
+
+
+def encode_gap_params(values: Mapping[str, object]) -> dict[str, str]:
+    """Gaps-page URL parameters, leaving out defaults so links stay short."""
+    out: dict[str, str] = {}
+    weights = weights_key(dict(values.get("w", DEFAULT_WEIGHTS)))
+    if weights != DEFAULT_WEIGHTS:
+        out["w"] = format_weights(weights)
+    if values.get("def", DEFAULT_AT_RISK) != DEFAULT_AT_RISK:
+        out["def"] = str(values["def"])
+    if values.get("scale", DEFAULT_SCALING) != DEFAULT_SCALING:
+        out["scale"] = str(values["scale"])
+    return out
+
+
+def need_column(at_risk: str) -> str:
+    """The need measure that orders LSOA gaps: the risk index, or the IMD score for Core20."""
+    return c.IMD_SCORE if at_risk == "core20" else c.RISK_INDEX
+
+
+# --- Links to the Gaps page --------------------------------------------------------------------
+
+
+def gaps_href(area: str, extra: Mapping[str, str] | None = None) -> str:
+    """Relative link to the Gaps page with an area chosen, e.g. ``gaps?area=Armley%20LCP``.
+
+    Relative (no leading slash) so it also works when the app is served under a base path.
+    ``extra`` adds other view parameters (e.g. the radius) after the area.
+    """
+    params = {"area": area, **{k: v for k, v in (extra or {}).items() if k != "area"}}
+    return "gaps?" + urlencode(params, quote_via=quote, safe="")
+
+
+def gap_link_html(area: str, extra: Mapping[str, str] | None = None, text: str = "") -> str:
+    """An HTML link to the Gaps page that opens in the same tab (markdown links open new tabs)."""
+    href = html.escape(gaps_href(area, extra), quote=True)
+    label = html.escape(text or area)
+    return f'<a href="{href}" target="_self">{label}</a>'
+
+
+# --- Tables ------------------------------------------------------------------------------------
+
+LCP_TABLE_COLUMNS = {
+    cov.GAP_RANK: "Rank",
+    cov.AREA: "LCP",
+    cov.UNCOVERED_AT_RISK_POP: "At-risk residents beyond reach",
+    cov.AT_RISK_POP: "At-risk residents",
+    cov.AT_RISK_COVERED_PCT: "% of at-risk residents within reach",
+    cov.POPULATION: "Residents",
+    cov.COVERED_PCT: "% of residents within reach",
+    cov.N_HUBS: "Open hubs",
+    cov.HUBS_PER_10K_AT_RISK: "Hubs per 10,000 at-risk residents",
+    cov.N_LSOAS: "LSOAs",
+}
+
+
+def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The LCP ranking (``rank_lcp_gaps``) with plain-English column names, rounded."""
+    out = pd.DataFrame(ranked[list(LCP_TABLE_COLUMNS)]).rename(columns=LCP_TABLE_COLUMNS)
+    for col in ("At-risk residents beyond reach", "At-risk residents", "Residents"):
+        out[col] = out[col].round().astype("Int64")
+    for col in ("% of at-risk residents within reach", "% of residents within reach"):
+        out[col] = out[col].astype(float).round(1)
+    out["Hubs per 10,000 at-risk residents"] = (
+        out["Hubs per 10,000 at-risk residents"].astype(float).round(2)
+    )
+    out["Open hubs"] = out["Open hubs"].astype("Int64")
+    return out.reset_index(drop=True)
+
+
+def _distance_m(values: pd.Series) -> pd.Series:
+    """Metres rounded to whole numbers; no hub at all (infinite distance) becomes blank."""
+    d = values.astype(float).replace([np.inf, -np.inf], np.nan)
+    return d.round().astype("Int64")
+
+
+def lsoa_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
+    """At-risk LSOAs beyond reach (``rank_lsoa_gaps``), named and rounded for people."""
+    cols = {
+        cov.GAP_RANK: "Rank",
+        c.LSOA: "LSOA code",
+        c.LSOA_NAME: "LSOA name",
+        c.MSOA_NAME: "Neighbourhood (MSOA)",
+        c.WARD_NAME: "Ward",
+        c.LCP: "LCP",
+        c.RISK_INDEX: "Risk index (0–10)",
+        c.IMD_DECILE: "IMD 2025 decile",
+        c.POP_TOTAL: "Residents",
+        c.NEAREST_HUB_M: "Nearest hub (m, straight line)",
+        cov.NEAREST_HUB: "Nearest hub id",
+        RISK_MISSING: "Inputs missing from the index",
+    }
+    keep = {k: v for k, v in cols.items() if k in gaps.columns}
+    out = pd.DataFrame(gaps[list(keep)]).rename(columns=keep).reset_index(drop=True)
+    if "Risk index (0–10)" in out:
+        out["Risk index (0–10)"] = out["Risk index (0–10)"].astype(float).round(2)
+    if "Residents" in out:
+        out["Residents"] = out["Residents"].round().astype("Int64")
+    if "Nearest hub (m, straight line)" in out:
+        out["Nearest hub (m, straight line)"] = _distance_m(out["Nearest hub (m, straight line)"])
+    return out
+
+
+def lsoa_coverage_table(by_lsoa: pd.DataFrame) -> pd.DataFrame:
+    """Every LSOA's risk, at-risk flag, nearest hub and covered flag (highest risk first)."""
+    cols = [
+        col
+        for col in (
+            c.LSOA,
+            c.LSOA_NAME,
+            c.WARD_NAME,
+            c.LCP,
+            c.RISK_INDEX,
+            c.IMD_DECILE,
+            c.AT_RISK,
+            c.POP_TOTAL,
+            c.NEAREST_HUB_M,
+            c.COVERED,
+            RISK_MISSING,
+        )
+        if col in by_lsoa.columns
+    ]
+    out = pd.DataFrame(by_lsoa[cols]).copy()
+    out[c.RISK_INDEX] = out[c.RISK_INDEX].astype(float).round(2)
+    out[c.NEAREST_HUB_M] = _distance_m(out[c.NEAREST_HUB_M])
+    return out.sort_values(c.RISK_INDEX, ascending=False, na_position="last").reset_index(drop=True)
+
+
+def missing_inputs_summary(by_lsoa: pd.DataFrame) -> str:
+    """One sentence on LSOAs whose index lacks inputs ("" when every input was present)."""
+    if RISK_MISSING not in by_lsoa.columns:
+        return ""
+    reasons = by_lsoa[RISK_MISSING].fillna("").astype(str)
+    n_partial = int((reasons != "").sum())
+    n_none = int(by_lsoa[c.RISK_INDEX].isna().sum()) if c.RISK_INDEX in by_lsoa else 0
+    if not n_partial:
+        return ""
+    text = (
+        f"{n_partial} of {len(by_lsoa)} LSOAs lack some inputs (for example suppressed "
+        "small numbers); their index uses the inputs they have — nothing is counted as zero."
+    )
+    if n_none:
+        text += f" {n_none} have no index at all and are never counted as at risk by the index."
+    return text
+
+
+def top_gaps(ranked: pd.DataFrame, n: int = N_TOP_GAPS) -> pd.DataFrame:
+    """The first ``n`` LCPs of the ranking that have at-risk residents beyond reach."""
+    return ranked[ranked[cov.UNCOVERED_AT_RISK_POP] > 0].head(n).reset_index(drop=True)
+
+
+def coverage_headlines(leeds: pd.Series, radius_m: int, at_risk: str) -> list[Headline]:
+    """Leeds coverage figures (one ``summarise_coverage`` row) as labelled headlines."""
+
+    def pct(value: float) -> str:
+        return "no data" if pd.isna(value) else f"{value:.0f}%"
+
+    source = f"Within {radius_m:,} m straight line of an open hub"
+    per_10k = leeds[cov.HUBS_PER_10K_AT_RISK]
+    return [
+        Headline(
+            "Residents within reach of a hub",
+            f"{pct(leeds[cov.COVERED_PCT])} ({leeds[cov.COVERED_POP]:,.0f})",
+            source,
+        ),
+        Headline(
+            "At-risk residents within reach",
+            f"{pct(leeds[cov.AT_RISK_COVERED_PCT])} of {leeds[cov.AT_RISK_POP]:,.0f}",
+            f"At risk: {AT_RISK_SHORT[at_risk]}",
+        ),
+        Headline(
+            "At-risk residents beyond reach",
+            f"{leeds[cov.UNCOVERED_AT_RISK_POP]:,.0f}",
+            source,
+        ),
+        Headline(
+            "Hubs per 10,000 at-risk residents",
+            "no data" if pd.isna(per_10k) else f"{per_10k:.2f}",
+            "Open hubs today (samples included)",
+        ),
+    ]
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+FONT_SIZE = 18
+FONT_SMALL = 16
+COLOUR_POINT = "#0072B2"  # Okabe-Ito blue
+COLOUR_GAP = "#D55E00"  # Okabe-Ito vermillion: the largest gaps
+COLOUR_REF = "#555555"
+
+
+def build_need_coverage_scatter(
+    summary: pd.DataFrame,
+    leeds: pd.Series | None = None,
+    *,
+    radius_m: int,
+    highlight: Iterable[str] = (),
+) -> go.Figure:
+    """Need (share of residents at risk) against coverage (share within reach), one dot per LCP.
+
+    Parameters
+    ----------
+    summary
+        ``summarise_coverage(by_lsoa, LCP, hubs)`` or ``rank_lcp_gaps`` output.
+    leeds
+        The Leeds row of ``summarise_coverage``; draws Leeds reference lines when given.
+    radius_m
+        The reach radius, for the axis title.
+    highlight
+        LCP names to draw in the warning colour (e.g. the five largest gaps).
+
+    Returns
+    -------
+    go.Figure
+        Dots sized by at-risk residents beyond reach and labelled with the LCP name. The
+        lower right is high need with low coverage.
+    """
+    rows = summary[summary[cov.POPULATION] > 0]
+    need = 100.0 * rows[cov.AT_RISK_POP] / rows[cov.POPULATION]
+    covered = rows[cov.COVERED_PCT].astype(float)
+    gap = rows[cov.UNCOVERED_AT_RISK_POP].astype(float)
+    marked = set(highlight)
+    colours = [COLOUR_GAP if a in marked else COLOUR_POINT for a in rows[cov.AREA]]
+    biggest = float(gap.max()) if len(gap) and gap.max() > 0 else 1.0
+    sizes = 12 + 36 * np.sqrt(gap.to_numpy() / biggest)
+    hubs = rows[cov.N_HUBS]
+    custom = np.column_stack(
+        [
+            gap.round().to_numpy(),
+            rows[cov.AT_RISK_POP].round().to_numpy(),
+            rows[cov.POPULATION].round().to_numpy(),
+            hubs.fillna(-1).to_numpy(dtype=float),
+        ]
+    )
+    fig = go.Figure(
+        go.Scatter(
+            x=need,
+            y=covered,
+            mode="markers+text",
+            text=rows[cov.AREA].map(html.escape),
+            textposition="top center",
+            textfont={"size": 13},
+            marker={
+                "size": sizes,
+                "color": colours,
+                "opacity": 0.8,
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            customdata=custom,
+            hovertemplate=(
+                "<b>%{text}</b><br>At risk: %{x:.1f}% of residents"
+                "<br>Within reach: %{y:.1f}% of residents"
+                "<br>At-risk residents beyond reach: %{customdata[0]:,.0f}"
+                " of %{customdata[1]:,.0f}<br>Residents: %{customdata[2]:,.0f}"
+                "<br>Open hubs: %{customdata[3]:.0f}<extra></extra>"
+            ),
+            name="LCP",
+            showlegend=False,
+        )
+    )
+    if leeds is not None and leeds[cov.POPULATION] > 0:
+        lx = 100.0 * leeds[cov.AT_RISK_POP] / leeds[cov.POPULATION]
+        ly = float(leeds[cov.COVERED_PCT])
+        fig.add_vline(x=lx, line={"color": COLOUR_REF, "dash": "dash", "width": 1})
+        fig.add_hline(y=ly, line={"color": COLOUR_REF, "dash": "dash", "width": 1})
+        fig.add_annotation(
+            x=lx, y=1.0, yref="paper", text="Leeds", showarrow=False, yanchor="bottom"
+        )
+    fig.add_annotation(
+        x=0.99,
+        y=0.02,
+        xref="paper",
+        yref="paper",
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        text="<b>High need, low coverage</b>",
+        font={"size": FONT_SMALL, "color": COLOUR_GAP},
+    )
+    fig.update_layout(
+        font={"size": FONT_SIZE},
+        height=560,
+        margin={"l": 70, "r": 20, "t": 40, "b": 70},
+        plot_bgcolor="#ffffff",
+        xaxis={
+            "title": "Need: residents at risk (%)",
+            "gridcolor": "#e5e5e5",
+            "rangemode": "tozero",
+        },
+        yaxis={
+            "title": f"Coverage: residents within {radius_m:,} m of a hub (%)",
+            "gridcolor": "#e5e5e5",
+            "range": [-5, 105],
+        },
+    )
+    return fig
+
+
+def breakdown_table(breakdown: pd.DataFrame) -> pd.DataFrame:
+    """A ``risk_breakdown`` frame for people: component, weight, score, contribution, note."""
+    out = pd.DataFrame(
+        {
+            "Component": breakdown["label"],
+            "Weight": breakdown["weight"].astype(float),
+            "Score (0–10)": breakdown["score"].astype(float).round(2),
+            "Share of weight (%)": (100 * breakdown["weight_share"].astype(float)).round(0),
+            "Contribution to the index": breakdown["contribution"].astype(float).round(2),
+        }
+    )
+    out["Data"] = np.where(
+        breakdown["available"], "available", "missing: left out, not counted as 0"
+    )
+    return out
+
+
+def build_breakdown_chart(breakdown: pd.DataFrame, title: str) -> go.Figure:
+    """Horizontal bars: how much each component adds to one LSOA's index (missing marked)."""
+    labels = [
+        lab if ok else f"{lab} (no data)"
+        for lab, ok in zip(breakdown["label"], breakdown["available"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=breakdown["contribution"].astype(float).fillna(0.0),
+            y=labels,
+            orientation="h",
+            marker={
+                "color": [COLOUR_GAP if ok else "#bbbbbb" for ok in breakdown["available"]],
+            },
+            text=[
+                f"{v:.2f}" if ok else "missing"
+                for v, ok in zip(breakdown["contribution"], breakdown["available"], strict=True)
+            ],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": html.escape(title), "font": {"size": FONT_SIZE}},
+        font={"size": FONT_SMALL},
+        height=120 + 50 * len(labels),
+        margin={"l": 10, "r": 40, "t": 50, "b": 50},
+        plot_bgcolor="#ffffff",
+        xaxis={"title": "Points of the 0–10 index", "gridcolor": "#e5e5e5", "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
+    )
+    return fig
+
+
+def lsoa_choice_labels(by_lsoa: pd.DataFrame) -> dict[str, str]:
+    """LSOA code -> "name (code) — index 7.12", highest risk first (no index last)."""
+    rows = by_lsoa.sort_values(c.RISK_INDEX, ascending=False, na_position="last")
+    return {
+        code: f"{name} ({code}) — index " + ("no data" if pd.isna(risk) else f"{risk:.2f}")
+        for code, name, risk in zip(
+            rows[c.LSOA], rows[c.LSOA_NAME], rows[c.RISK_INDEX], strict=True
+        )
+    }
+
+
+def top_gaps_markdown(
+    ranked: pd.DataFrame,
+    radius_m: int,
+    linkable: Iterable[str],
+    extra: Mapping[str, str] | None = None,
+    n: int = N_TOP_GAPS,
+) -> str:
+    """A numbered list of the largest LCP gaps, each LCP linking to the Gaps page filtered to it.
+
+    Parameters
+    ----------
+    ranked
+        ``rank_lcp_gaps`` output.
+    radius_m
+        The reach radius used.
+    linkable
+        Area names the Gaps page accepts (others are shown without a link).
+    extra
+        Other view parameters to carry in the links (e.g. ``{"r": "1200"}``).
+
+    Returns
+    -------
+    str
+        Markdown with inline HTML links ("" when there are no gaps); render with
+        ``unsafe_allow_html=True``. Names are escaped.
+    """
+    ok = set(linkable)
+    lines = []
+    for _, row in top_gaps(ranked, n).iterrows():
+        lcp = str(row[cov.AREA])
+        name = gap_link_html(lcp, extra) if lcp in ok else html.escape(lcp)
+        pct = row[cov.AT_RISK_COVERED_PCT]
+        share = "" if pd.isna(pct) else f" ({pct:.0f}% of its at-risk residents within reach)"
+        lines.append(
+            f"1. **{name}**: {row[cov.UNCOVERED_AT_RISK_POP]:,.0f} at-risk residents beyond "
+            f"{radius_m:,} m of a hub{share}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,853 @@
+"""Plotly figures for the Growth page: hub growth, coverage over time, deprivation, network."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from html import escape
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from utils import constants as c
+from utils import growth as g
+
+# Okabe-Ito (colour-blind safe) first, then Paul Tol's "muted" set for LCPs beyond eight.
+PALETTE_CATEGORICAL = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#DDDDDD",
+)
+COLOUR_WORSE = "#D55E00"  # Okabe-Ito vermillion: relatively more deprived
+COLOUR_BETTER = "#0072B2"  # Okabe-Ito blue: relatively less deprived
+COLOUR_TOTAL = "#000000"
+COLOUR_MILESTONE = "#555555"
+
+FONT_SIZE = 18  # presentation size; nothing below 16 px
+FONT_SMALL = 16
+TITLE_SIZE = 24
+SAMPLE_PATTERN = "/"  # hatching marks illustrative hubs
+SAMPLE_OPACITY = 0.45
+
+# Label layout assumes a wide (Streamlit "wide" layout) plot; the figure still resizes.
+_PLOT_WIDTH_PX = 1100.0
+_DATA_HEIGHT_PX = 420.0
+_LINE_PX = FONT_SMALL * 1.35
+_CHAR_PX = FONT_SMALL * 0.56
+_LABEL_CHARS = 24
+_GAP_PX = 8.0
+_MAX_SHIFT_PX = 420.0
+
+
+class OutlineError(g.GrowthError):
+    """The Leeds outline given to a map is in the wrong CRS or form."""
+
+
+def _colour(i: int) -> str:
+    return PALETTE_CATEGORICAL[i % len(PALETTE_CATEGORICAL)]
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, gr, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{gr},{b},{alpha})"
+
+
+def _base_layout(fig: go.Figure, title: str, subtitle: str | None = None) -> None:
+    fig.update_layout(
+        title={
+            "text": title,
+            "font": {"size": TITLE_SIZE},
+            "subtitle": {"text": subtitle or "", "font": {"size": FONT_SMALL}},
+            "x": 0.01,
+            "xanchor": "left",
+        },
+        font={"size": FONT_SIZE},
+        hoverlabel={"font": {"size": FONT_SMALL}},
+        legend={"font": {"size": FONT_SMALL}},
+        template="plotly_white",
+        margin={"t": 110, "l": 70, "r": 30, "b": 60},
+    )
+
+
+def _short_domain(url: str) -> str:
+    first = url.split(";")[0].strip()
+    host = urlparse(first).netloc
+    return host.removeprefix("www.") or first
+
+
+def _wrap(text: str, width: int = 30) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def _headline(row: pd.Series) -> str:
+    """A short line for a milestone: scope plus hub counts or the kind of event."""
+    scope = row[g.MS_SCOPE]
+    scope = scope if len(scope) <= 28 else scope[:27] + "…"
+    added, total = row[g.MS_HUBS_ADDED], row[g.MS_HUBS_TOTAL]
+    if not pd.isna(added):
+        noun = "hub" if int(added) == 1 else "hubs"
+        return f"{scope}: +{int(added)} {noun}"
+    if not pd.isna(total):
+        return f"{scope}: {int(total)} hubs stated"
+    event = row[g.MS_EVENT].replace("_", " ") if row[g.MS_EVENT] else "milestone"
+    return f"{scope}: {event}"
+
+
+_MARKER = {
+    "day": "line-ns",
+    "month": "line-ns",
+    "year": "square",
+    "season": "square",
+    "range": "square",
+    "before": "triangle-left",
+    "after": "triangle-right",
+}
+
+
+def _layout_boxes(
+    anchors: list[float], sizes: list[tuple[float, float]], width: float
+) -> list[tuple[float, int]]:
+    """Greedy label layout: (left, row) per box, in anchor order, no two boxes overlapping.
+
+    Each box goes in the first row with a free slot within _MAX_SHIFT_PX of its anchor (left or
+    right of it), as close to the anchor as possible; clustered milestones (most public dates fall
+    in Aug-Oct 2022) therefore stack instead of overprinting.
+    """
+    rows: list[list[tuple[float, float]]] = []
+    placed = []
+    for anchor, (w, _h) in zip(anchors, sizes, strict=True):
+        hi = max(width - w, 0.0)
+        home = min(max(anchor, 0.0), hi)
+        choice = None
+        for r, boxes in enumerate(rows):
+            candidates = [home]
+            for a, b in boxes:
+                candidates += [b + _GAP_PX, a - _GAP_PX - w]
+            free = [
+                x
+                for x in candidates
+                if 0 <= x <= hi
+                and abs(x - anchor) <= _MAX_SHIFT_PX
+                and all(x + w + _GAP_PX <= a or x >= b + _GAP_PX for a, b in boxes)
+            ]
+            if free:
+                choice = (min(free, key=lambda x: abs(x - anchor)), r)
+                break
+        if choice is None:
+            rows.append([])
+            choice = (home, len(rows) - 1)
+        rows[choice[1]].append((choice[0], choice[0] + w))
+        placed.append(choice)
+    return placed
+
+
+def _milestone_text(label: str, part: pd.DataFrame) -> tuple[str, int, int]:
+    """Annotation HTML (date label, one line per milestone, linked source) and its size.
+
+    Returns the HTML, the widest line in characters and the number of lines.
+    """
+    first_url = {_short_domain(u): u.split(";")[0].strip() for u in part[g.MS_SOURCE][::-1]}
+    lines = [_wrap(_headline(row), _LABEL_CHARS).split("<br>") for _, row in part.iterrows()]
+    flat = [line for group in lines for line in group]
+    links = [
+        f'<i><a href="{escape(url, quote=True)}">{escape(domain)}</a></i>'
+        for domain, url in sorted(first_url.items())
+    ]
+    html = "<br>".join([f"<b>{escape(label)}</b>", *map(escape, flat), *links])
+    widest = max(len(x) for x in [label, *flat, *first_url])
+    return html, widest, len(flat) + 1 + len(links)
+
+
+def _add_milestones(
+    fig: go.Figure, milestones: pd.DataFrame, x_range: tuple[pd.Timestamp, pd.Timestamp]
+) -> float:
+    """Draw milestones; return the height in pixels of the label band above the data.
+
+    Day/month dates get a dashed vertical line; years, seasons and ranges a shaded span over
+    their window; "before"/"after" dates only a "≤"/"≥" triangle at the bound, never a precise
+    line. Milestones sharing a date label share one annotation, with their source(s).
+    """
+    x0, x1 = x_range
+    span = (x1 - x0) / pd.Timedelta(days=1)
+
+    def to_px(when: pd.Timestamp) -> float:
+        return (when - x0) / pd.Timedelta(days=1) / span * _PLOT_WIDTH_PX
+
+    def to_date(px: float) -> pd.Timestamp:
+        return x0 + pd.Timedelta(days=px / _PLOT_WIDTH_PX * span)
+
+    groups = sorted(
+        milestones.reset_index(drop=True).groupby([g.MS_LABEL, g.MS_DATE], sort=False),
+        key=lambda item: item[0][1],
+    )
+    texts, sizes, anchors = [], [], []
+    for (label, when), part in groups:
+        html, widest, n_lines = _milestone_text(label, part)
+        texts.append(html)
+        sizes.append((widest * _CHAR_PX + 12, n_lines * _LINE_PX + 8))
+        anchors.append(to_px(when))
+    placed = _layout_boxes(anchors, sizes, _PLOT_WIDTH_PX)
+    n_rows = max(row for _, row in placed) + 1
+    row_h = [
+        max(h for (_, h), (_, r) in zip(sizes, placed, strict=True) if r == k)
+        for k in range(n_rows)
+    ]
+    row_top = [sum(row_h[:k]) + 6 * k for k in range(n_rows)]
+    band = sum(row_h) + 6 * n_rows
+    plot_h = _DATA_HEIGHT_PX + band
+
+    hover, xs, ys, symbols = [], [], [], []
+    for i, (((label, when), part), html, (left, row)) in enumerate(
+        zip(groups, texts, placed, strict=True)
+    ):
+        first = part.iloc[0]
+        precision = first[g.MS_PRECISION]
+        if precision in g.PRECISE:
+            fig.add_vline(x=when, line={"dash": "dash", "color": COLOUR_MILESTONE, "width": 1.5})
+        elif precision in ("year", "season", "range"):
+            fig.add_vrect(
+                x0=first[g.MS_EARLIEST],
+                x1=first[g.MS_LATEST],
+                fillcolor=COLOUR_MILESTONE,
+                opacity=0.12,
+                line_width=0,
+                layer="below",
+            )
+        top = 1 - row_top[row] / plot_h
+        mid = 1 - (row_top[row] + _LINE_PX * 0.6) / plot_h  # the bold date line
+        fig.add_annotation(
+            hovertext="<br>".join(escape(u) for u in part[g.MS_SOURCE].unique()),
+            x=to_date(left),
+            y=top,
+            yref="paper",
+            text=html,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            font={"size": FONT_SMALL, "color": "#222222"},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+        anchor, width = to_px(when), sizes[i][0]
+        if not left - 4 <= anchor <= left + width + 4:  # label moved off its date: leader line
+            fig.add_shape(
+                type="line",
+                x0=when,
+                x1=to_date(left if left > anchor else left + width),
+                y0=mid,
+                y1=mid,
+                yref="paper",
+                line={"color": COLOUR_MILESTONE, "width": 1, "dash": "dot"},
+            )
+        for _, row_ in part.iterrows():
+            xs.append(when)
+            ys.append(mid)
+            symbols.append(_MARKER.get(precision, "circle"))
+            hover.append(
+                f"<b>{escape(label)}</b> ({escape(row_[g.MS_PRECISION_NOTE] or precision)})<br>"
+                f"{escape(row_[g.MS_SCOPE])}<br>{_wrap(escape(row_[g.MS_DESCRIPTION]), 60)}<br>"
+                f"source: {escape(row_[g.MS_SOURCE])}"
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            yaxis="y2",
+            mode="markers",
+            name="Public milestones",
+            marker={
+                "symbol": symbols,
+                "size": 14,
+                "color": COLOUR_MILESTONE,
+                "line": {"width": 2, "color": COLOUR_MILESTONE},
+            },
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    # A hidden 0-1 axis over the whole plot lets markers sit exactly on their labels.
+    fig.update_layout(
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+    )
+    return band
+
+
+def build_growth_chart(
+    series: pd.DataFrame,
+    milestones: pd.DataFrame | None = None,
+    *,
+    title: str = "Digital Health Hubs open, by Local Care Partnership",
+) -> go.Figure:
+    """Stacked step chart of open hubs per group, real solid and illustrative hatched.
+
+    Parameters
+    ----------
+    series
+        Output of :func:`utils.growth.growth_series`.
+    milestones
+        Output of :func:`utils.growth.parse_milestones` (optional).
+    title
+        Figure title; the subtitle states how many hubs in the last month are illustrative.
+
+    Returns
+    -------
+    go.Figure
+        Traces, in order: per group a solid real-hub band and (if the group has any) a
+        lighter hatched illustrative band, stacked; a black step line of real hubs in all
+        groups; and one "Public milestones" marker trace if milestones were given.
+    """
+    fig = go.Figure()
+    groups = list(dict.fromkeys(series[g.GROUP]))
+    for i, group in enumerate(groups):
+        part = series[series[g.GROUP] == group].sort_values(g.MONTH)
+        colour = _colour(i)
+        fig.add_trace(
+            go.Scatter(
+                x=part[g.MONTH],
+                y=part[g.OPEN_REAL],
+                name=f"{group}: real",
+                legendgroup=group,
+                stackgroup="hubs",
+                line={"shape": "hv", "color": colour, "width": 1},
+                fillcolor=colour,
+                hovertemplate=f"{escape(group)}: %{{y}} real hubs<extra>%{{x|%b %Y}}</extra>",
+            )
+        )
+        if part[g.OPEN_SAMPLE].sum() > 0:
+            fig.add_trace(
+                go.Scatter(
+                    x=part[g.MONTH],
+                    y=part[g.OPEN_SAMPLE],
+                    name=f"{group}: illustrative",
+                    legendgroup=group,
+                    stackgroup="hubs",
+                    line={"shape": "hv", "color": _rgba(colour, SAMPLE_OPACITY), "width": 1},
+                    fillcolor=_rgba(colour, SAMPLE_OPACITY * 0.6),
+                    fillpattern={
+                        "shape": SAMPLE_PATTERN,
+                        "fgcolor": colour,
+                        "bgcolor": "rgba(255,255,255,0)",
+                        "solidity": 0.3,
+                    },
+                    hovertemplate=(
+                        f"{escape(group)}: %{{y}} illustrative (sample) hubs"
+                        "<extra>%{x|%b %Y}</extra>"
+                    ),
+                )
+            )
+    totals = g.total_series(series) if len(series) else series
+    fig.add_trace(
+        go.Scatter(
+            x=totals[g.MONTH],
+            y=totals[g.OPEN_REAL],
+            name="Real hubs, all LCPs",
+            mode="lines",
+            line={"shape": "hv", "color": COLOUR_TOTAL, "width": 3},
+            hovertemplate="Real hubs: %{y}<extra>%{x|%b %Y}</extra>",
+        )
+    )
+    if len(totals):
+        last = totals.iloc[-1]
+        n_all, n_sample = int(last[g.OPEN_HUBS]), int(last[g.OPEN_SAMPLE])
+        when = f"{last[g.MONTH]:%b %Y}"
+        if totals[g.OPEN_SAMPLE].sum() > 0:
+            subtitle = (
+                f"{when}: {n_all} hubs open, {n_sample} of them illustrative. "
+                "Hatched, lighter bands are illustrative (sample) hubs, not real ones."
+            )
+        else:
+            subtitle = f"{when}: {n_all} hubs open, all real."
+        y_max = max(float(totals[g.OPEN_HUBS].max()), 1.0)
+    else:
+        subtitle, y_max = "No dated hubs in the register", 1.0
+    band = 0.0
+    x_range = None
+    if milestones is not None and len(milestones):
+        dates = pd.concat(
+            [
+                series[g.MONTH],
+                milestones[g.MS_DATE],
+                milestones[g.MS_EARLIEST],
+                milestones[g.MS_LATEST],
+            ]
+        ).dropna()
+        pad = (dates.max() - dates.min()) * 0.02 + pd.Timedelta(days=15)
+        x_range = (dates.min() - pad, dates.max() + pad)
+        band = _add_milestones(fig, milestones, x_range)
+    plot_h = _DATA_HEIGHT_PX + band
+    # The data fill the bottom _DATA_HEIGHT_PX; milestone labels sit in the band above.
+    y_top = y_max * 1.08 * plot_h / _DATA_HEIGHT_PX
+    _base_layout(fig, title, subtitle)
+    fig.update_layout(
+        xaxis={"title": None, "range": list(x_range) if x_range else None},
+        yaxis={"title": "Hubs open (first of month)", "range": [0, y_top]},
+        legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
+        hovermode="x unified",
+        height=int(plot_h + 110 + 170),
+        margin={"b": 170},
+    )
+    return fig
+
+
+def build_coverage_over_time_chart(
+    coverage_frame: pd.DataFrame,
+    value_col: str,
+    *,
+    group_col: str | None = c.LCP,
+    y_title: str = "At-risk residents within reach of a hub",
+    title: str = "Coverage over time",
+    leeds_label: str = g.LEEDS_GROUP,
+) -> go.Figure:
+    """Step lines of a coverage measure per month, per group, real vs all hubs.
+
+    Parameters
+    ----------
+    coverage_frame
+        Output of :func:`utils.growth.coverage_over_time`: MONTH, optional HUB_SET, optional
+        ``group_col`` and ``value_col``.
+    value_col
+        The measure to plot (e.g. share or count of at-risk people covered).
+    group_col
+        Column naming the area (LCP or Leeds); None or absent means one line per hub set.
+    leeds_label
+        The group drawn thick black as the city-wide line.
+
+    Returns
+    -------
+    go.Figure
+        One solid trace per group for real hubs (or all hubs when there is no HUB_SET), plus a
+        dashed trace per group for "all hubs incl. illustrative" wherever that differs.
+    """
+    if value_col not in coverage_frame.columns:
+        raise g.GrowthError(f"The coverage frame has no '{value_col}' column.")
+    frame = coverage_frame.copy()
+    if group_col is None or group_col not in frame.columns:
+        group_col = "_group"
+        frame[group_col] = leeds_label
+    if g.HUB_SET not in frame.columns:
+        frame[g.HUB_SET] = g.HUB_SET_REAL
+    groups = list(dict.fromkeys(frame[group_col].astype(str)))
+    groups = [x for x in groups if x == leeds_label] + [x for x in groups if x != leeds_label]
+    fig = go.Figure()
+    any_sample = False
+    for i, group in enumerate(groups):
+        colour = COLOUR_TOTAL if group == leeds_label else _colour(i - (leeds_label in groups))
+        width = 4 if group == leeds_label else 2
+        part = frame[frame[group_col].astype(str) == group].sort_values(g.MONTH)
+        real = part[part[g.HUB_SET] == g.HUB_SET_REAL]
+        every = part[part[g.HUB_SET] == g.HUB_SET_ALL]
+        fig.add_trace(
+            go.Scatter(
+                x=real[g.MONTH],
+                y=real[value_col],
+                name=f"{group}" + (" (real hubs)" if len(every) else ""),
+                legendgroup=group,
+                mode="lines",
+                line={"shape": "hv", "color": colour, "width": width},
+                hovertemplate=(
+                    f"{escape(group)}, real hubs: %{{y:,.3~f}}<extra>%{{x|%b %Y}}</extra>"
+                ),
+            )
+        )
+        merged = real[[g.MONTH, value_col]].merge(
+            every[[g.MONTH, value_col]], on=g.MONTH, how="outer", suffixes=("_r", "_a")
+        )
+        if len(every) and not np.allclose(
+            merged[f"{value_col}_r"].astype(float),
+            merged[f"{value_col}_a"].astype(float),
+            equal_nan=True,
+        ):
+            any_sample = True
+            fig.add_trace(
+                go.Scatter(
+                    x=every[g.MONTH],
+                    y=every[value_col],
+                    name=f"{group} incl. illustrative",
+                    legendgroup=group,
+                    mode="lines",
+                    line={"shape": "hv", "color": colour, "width": width - 1, "dash": "dash"},
+                    opacity=0.7,
+                    hovertemplate=(
+                        f"{escape(group)}, incl. illustrative hubs: %{{y:,.3~f}}"
+                        "<extra>%{x|%b %Y}</extra>"
+                    ),
+                )
+            )
+    subtitle = (
+        "Solid: real hubs only. Dashed: including illustrative (sample) hubs."
+        if any_sample
+        else "Real hubs only; no illustrative hubs change these values."
+    )
+    _base_layout(fig, title, subtitle)
+    fig.update_layout(
+        yaxis={"title": y_title, "rangemode": "tozero"},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15},
+        height=560,
+    )
+    return fig
+
+
+def build_deprivation_change_chart(
+    change_frame: pd.DataFrame,
+    *,
+    lcp_col: str = c.LCP,
+    title: str = "Change in relative deprivation, IMD 2019 → 2025",
+) -> go.Figure:
+    """Horizontal bar per LCP of the change in population-weighted national percentile rank.
+
+    Parameters
+    ----------
+    change_frame
+        Output of :func:`utils.growth.deprivation_change_by_lcp` (fractions 0-1; shown here as
+        percentile points).
+
+    Returns
+    -------
+    go.Figure
+        One bar trace; bars left of zero (vermillion) became relatively more deprived, right of
+        zero (blue) relatively less; the Leeds row, if present, is hatched.
+    """
+    frame = change_frame.copy()
+    change = frame[c.IMD_PCT_CHANGE].astype(float) * 100
+    labels = frame[lcp_col].astype(str)
+    is_leeds = labels == g.LEEDS_GROUP
+    colours = np.where(change < 0, COLOUR_WORSE, COLOUR_BETTER)
+    custom = np.column_stack(
+        [
+            frame[c.IMD2019_PCT].astype(float) * 100,
+            frame[c.IMD2025_PCT].astype(float) * 100,
+            frame[c.POP_TOTAL].astype(float),
+            frame[g.N_LSOAS] if g.N_LSOAS in frame else np.full(len(frame), np.nan),
+        ]
+    )
+    fig = go.Figure(
+        go.Bar(
+            x=change,
+            y=labels,
+            orientation="h",
+            marker={
+                "color": list(colours),
+                "pattern": {"shape": ["x" if lv else "" for lv in is_leeds], "solidity": 0.3},
+            },
+            customdata=custom,
+            text=[f"{v:+.1f}" for v in change],
+            textposition="outside",
+            name="Change in percentile points",
+            hovertemplate=(
+                "<b>%{y}</b><br>2019: %{customdata[0]:.1f}th percentile<br>"
+                "2025: %{customdata[1]:.1f}th percentile<br>change: %{x:+.1f} points<br>"
+                "population (mid-2022): %{customdata[2]:,.0f}; LSOAs: %{customdata[3]}"
+                "<extra></extra>"
+            ),
+        )
+    )
+    _base_layout(
+        fig,
+        title,
+        "Population-weighted national percentile rank (0 = most deprived). "
+        "Left of zero: relatively more deprived in 2025.",
+    )
+    fig.add_vline(x=0, line={"color": "#333333", "width": 1})
+    span = float(np.nanmax(np.abs(change))) if len(change) else 1.0
+    span = max(span, 0.5) * 1.3
+    fig.update_layout(
+        xaxis={"title": "Change in percentile points (2025 − 2019)", "range": [-span, span]},
+        yaxis={"title": None, "autorange": "reversed"},
+        height=max(360, 60 + 42 * len(frame)),
+        showlegend=False,
+    )
+    return fig
+
+
+def _outline_xy(outline: object) -> tuple[list, list]:
+    """Lon/lat vertex lists (rings separated by None) from a GeoDataFrame, geometry or coords."""
+    import shapely  # local: only maps need it
+    from shapely.geometry.base import BaseGeometry
+
+    geoms: list[BaseGeometry]
+    if hasattr(outline, "geometry") and hasattr(outline, "crs"):
+        crs = outline.crs
+        if crs is None or not crs.equals(c.CRS_WGS84, ignore_axis_order=True):
+            raise OutlineError(
+                f"The Leeds outline must be in {c.CRS_WGS84} (lon/lat) to draw; got {crs}. "
+                "Reproject it with .to_crs(constants.CRS_WGS84)."
+            )
+        geoms = [geom for geom in outline.geometry if geom is not None]
+    elif isinstance(outline, BaseGeometry):
+        geoms = [outline]
+    else:
+        coords = np.asarray(outline, dtype=float)
+        if coords.ndim != 2 or coords.shape[1] != 2:
+            raise OutlineError("Outline coordinates must be a sequence of (lon, lat) pairs.")
+        geoms = [shapely.LineString(coords)]
+    xs: list = []
+    ys: list = []
+    for geom in geoms:
+        for part in getattr(geom, "geoms", [geom]):
+            rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+            for ring in rings:
+                rx, ry = ring.xy
+                xs.extend([*rx, None])
+                ys.extend([*ry, None])
+    return xs, ys
+
+
+def _register_dates(hubs: pd.DataFrame, column: str) -> pd.Series:
+    """A register date column parsed to Timestamps (NaT when blank or absent)."""
+    if column not in hubs.columns:
+        return pd.Series(pd.NaT, index=hubs.index, dtype="datetime64[ns]")
+    parsed = [g.parse_register_date(v).when for v in hubs[column].tolist()]
+    return pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object)).to_numpy(), index=hubs.index)
+
+
+def build_network_animation(
+    hubs_with_lat_lon: pd.DataFrame,
+    months: Iterable[object],
+    outline: object | None = None,
+    *,
+    title: str = "Hub network over time",
+) -> go.Figure:
+    """Animated map of the hubs open at each date, on plain lon/lat axes (no internet tiles).
+
+    Parameters
+    ----------
+    hubs_with_lat_lon
+        Hub register with HUB_LAT and HUB_LON (rows without them are not drawn), dates, and
+        optionally HUB_NAME, LCP and HUB_SAMPLE.
+    months
+        The dates to show, one animation frame each (e.g. a ``pd.date_range(..., freq="MS")``);
+        a single date gives a static "as of" map.
+    outline
+        Leeds outline drawn as a line: a GeoDataFrame in EPSG:4326, a shapely geometry, or a
+        sequence of (lon, lat) pairs.
+
+    Returns
+    -------
+    go.Figure
+        Traces: the outline (if given), real hubs (filled circles), illustrative hubs (open
+        diamonds); one frame per date named "YYYY-MM-DD", a date slider (starting at the last
+        date, i.e. the current network) and Play/Pause buttons.
+
+    Raises
+    ------
+    OutlineError
+        If the outline is not in EPSG:4326 or not coordinates.
+    """
+    hubs = hubs_with_lat_lon
+    for col in (c.HUB_LAT, c.HUB_LON):
+        if col not in hubs.columns:
+            raise g.GrowthError(f"The hub register has no '{col}' column to place hubs on a map.")
+    dates = [g.parse_register_date(m).when for m in months]
+    if not dates or any(pd.isna(d) for d in dates):
+        raise g.GrowthError("Give at least one date to show the network on.")
+    located = hubs[c.HUB_LAT].notna() & hubs[c.HUB_LON].notna()
+    keys = g.hub_keys(hubs)
+    sample = g.sample_flags(hubs)
+    names = hubs[c.HUB_NAME].fillna("").astype(str) if c.HUB_NAME in hubs else keys.astype(str)
+    lcps = hubs[c.LCP].fillna("").astype(str) if c.LCP in hubs else pd.Series("", index=hubs.index)
+    opened_labels = (
+        hubs[c.HUB_OPENED].map(g.register_date_label)
+        if c.HUB_OPENED in hubs
+        else pd.Series("unknown", index=hubs.index)
+    )
+    hover = (
+        "<b>" + names.map(escape) + "</b><br>" + lcps.map(escape) + "<br>opened " + opened_labels
+    )
+
+    # Parse the register's dates once: calling hubs_open_on per frame re-reads every row, which
+    # takes seconds for a few years of months. The rule is hubs_open_on's: opened <= when < closed.
+    g.hubs_open_on(hubs, dates[-1])  # raises on unreadable or inconsistent dates
+    opened, closed = _register_dates(hubs, c.HUB_OPENED), _register_dates(hubs, c.HUB_CLOSED)
+    lons = pd.to_numeric(hubs[c.HUB_LON], errors="coerce").to_numpy(dtype=float)
+    lats = pd.to_numeric(hubs[c.HUB_LAT], errors="coerce").to_numpy(dtype=float)
+    hover_text = hover.to_numpy(dtype=object)
+
+    def open_on(when: pd.Timestamp) -> pd.Series:
+        return (opened <= when) & (closed.isna() | (when < closed))
+
+    def points(when: pd.Timestamp, want_sample: bool) -> go.Scatter:
+        mask = open_on(when) & located & (sample == want_sample)
+        repeated = keys[mask].duplicated()  # a reopened hub is drawn once
+        mask[repeated.index[repeated.to_numpy()]] = False
+        picked = mask.to_numpy()
+        suffix = " (illustrative)" if want_sample else ""
+        # Plain lists: plotly validates pandas objects far more slowly, once per frame.
+        return go.Scatter(
+            x=lons[picked].tolist(),
+            y=lats[picked].tolist(),
+            hovertext=[text + suffix for text in hover_text[picked]],
+        )
+
+    def caption(when: pd.Timestamp) -> str:
+        is_open = open_on(when)  # distinct hubs, as hub_counts(hubs, when) counts them
+        total, n_sample = keys[is_open].nunique(), keys[is_open & sample].nunique()
+        return f"{title}: {total} open on {when.day} {when:%b %Y}" + (
+            f" ({n_sample} illustrative)" if n_sample else ""
+        )
+
+    fig = go.Figure()
+    base = 0
+    if outline is not None:
+        ox, oy = _outline_xy(outline)
+        fig.add_trace(
+            go.Scatter(
+                x=ox,
+                y=oy,
+                mode="lines",
+                name="Leeds boundary",
+                line={"color": "#666666", "width": 1.5},
+                hoverinfo="skip",
+            )
+        )
+        base = 1
+    last = dates[-1]
+    real_now, sample_now = points(last, False), points(last, True)
+    fig.add_trace(
+        real_now.update(
+            mode="markers",
+            name="Real hub",
+            marker={
+                "size": 14,
+                "color": PALETTE_CATEGORICAL[0],
+                "line": {"width": 1.5, "color": "white"},
+            },
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        sample_now.update(
+            mode="markers",
+            name="Illustrative (sample) hub",
+            marker={
+                "size": 14,
+                "symbol": "diamond-open",
+                "color": PALETTE_CATEGORICAL[1],
+                "line": {"width": 2.5},
+            },
+            hoverinfo="text",
+        )
+    )
+    frames = []
+    steps = []
+    for when in dates:
+        name = f"{when:%Y-%m-%d}"
+        frames.append(
+            go.Frame(
+                name=name,
+                data=[points(when, False), points(when, True)],
+                traces=[base, base + 1],
+                layout={"title": {"text": caption(when)}},
+            )
+        )
+        steps.append(
+            {
+                "label": f"{when:%b %Y}",
+                "method": "animate",
+                "args": [
+                    [name],
+                    {
+                        "mode": "immediate",
+                        "frame": {"duration": 0, "redraw": True},
+                        "transition": {"duration": 0},
+                    },
+                ],
+            }
+        )
+    fig.frames = frames
+    lat_mid = (
+        float(np.nanmean(hubs.loc[located, c.HUB_LAT].astype(float))) if located.any() else 53.8
+    )
+    _base_layout(fig, caption(last), "Real hubs filled circles; illustrative hubs open diamonds")
+    fig.update_layout(
+        xaxis={"visible": False},
+        # Equal ground distances: a degree of latitude spans 1/cos(lat) degrees of longitude.
+        yaxis={
+            "visible": False,
+            "scaleanchor": "x",
+            "scaleratio": 1 / math.cos(math.radians(lat_mid)),
+        },
+        height=680,
+        legend={"orientation": "h", "y": -0.02},
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": -0.12,
+                "xanchor": "left",
+                "showactive": False,
+                "font": {"size": FONT_SMALL},
+                "buttons": [
+                    {
+                        "label": "▶ Play",
+                        "method": "animate",
+                        "args": [
+                            None,
+                            {
+                                "frame": {"duration": 600, "redraw": True},
+                                "transition": {"duration": 0},
+                                "fromcurrent": False,
+                                "mode": "immediate",
+                            },
+                        ],
+                    },
+                    {
+                        "label": "❚❚ Pause",
+                        "method": "animate",
+                        "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
+                    },
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": len(steps) - 1,
+                "steps": steps,
+                "x": 0.2,
+                "len": 0.8,
+                "y": -0.05,
+                "currentvalue": {"prefix": "Network as of ", "font": {"size": FONT_SIZE}},
+                "font": {"size": FONT_SMALL},
+            }
+        ],
+    )
+    return fig
+
+
+def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:
+    """Milestones as a display table (date label kept as published precision, source link)."""
+    cols = {
+        g.MS_LABEL: "When",
+        g.MS_SCOPE: "Where",
+        g.MS_DESCRIPTION: "What",
+        g.MS_PRECISION_NOTE: "Date note",
+        g.MS_SOURCE: "Source",
+    }
+    return milestones[list(cols)].rename(columns=cols).reset_index(drop=True)

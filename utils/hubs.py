@@ -1,0 +1,704 @@
+"""Hub register: schema, postcode normalisation, offline geocoding, area assignment, validation."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from utils.constants import (
+    CRS_BNG,
+    CRS_WGS84,
+    HUB_ADDRESS,
+    HUB_CLOSED,
+    HUB_ID,
+    HUB_LAT,
+    HUB_LON,
+    HUB_NAME,
+    HUB_OPENED,
+    HUB_ORG,
+    HUB_POSTCODE,
+    HUB_SAMPLE,
+    HUB_SERVICES,
+    HUB_SOURCE,
+    IN_LEEDS,
+    LAT,
+    LCP,
+    LCP_STATUS,
+    LON,
+    LSOA,
+    POSTCODE,
+    WARD,
+    X,
+    Y,
+)
+
+# New register column (not in utils/constants.py): free-text caveats, e.g. an imprecise date.
+HUB_NOTES = "notes"
+
+# Stored columns, in file order. Everything else is derived from location or dates.
+REGISTER_COLUMNS: tuple[str, ...] = (
+    HUB_ID,
+    HUB_NAME,
+    HUB_ORG,
+    HUB_ADDRESS,
+    HUB_POSTCODE,
+    HUB_LAT,
+    HUB_LON,
+    HUB_OPENED,
+    HUB_CLOSED,
+    HUB_SERVICES,
+    HUB_NOTES,
+    HUB_SOURCE,
+    HUB_SAMPLE,
+)
+# A file must have these; the others are optional and filled with blanks.
+REQUIRED_COLUMNS: tuple[str, ...] = (HUB_NAME, HUB_POSTCODE, HUB_OPENED)
+TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in REGISTER_COLUMNS if c not in (HUB_LAT, HUB_LON, HUB_SAMPLE)
+)
+
+# Derived columns added by parse_dates / geocode_hubs / assign_areas.
+OPENED_DATE = "opened_date"  # Timestamp: first day of the month for month precision
+OPENED_PRECISION = "opened_precision"  # "day" or "month"
+CLOSED_DATE = "closed_date"
+CLOSED_PRECISION = "closed_precision"
+GEOCODED_FROM = "geocoded_from"  # "coordinates" (typed lat/lon) or "postcode"
+
+# Accepted header spellings (compared lower-case, spaces/hyphens as underscores).
+COLUMN_ALIASES: dict[str, str] = {
+    "id": HUB_ID,
+    "hub_id": HUB_ID,
+    "hub": HUB_NAME,
+    "hub_name": HUB_NAME,
+    "name": HUB_NAME,
+    "organisation": HUB_ORG,
+    "organization": HUB_ORG,
+    "org": HUB_ORG,
+    "address": HUB_ADDRESS,
+    "postcode": HUB_POSTCODE,
+    "post_code": HUB_POSTCODE,
+    "latitude": HUB_LAT,
+    "lat": HUB_LAT,
+    "longitude": HUB_LON,
+    "lon": HUB_LON,
+    "lng": HUB_LON,
+    "long": HUB_LON,
+    "opened": HUB_OPENED,
+    "opened_date": HUB_OPENED,
+    "open_date": HUB_OPENED,
+    "closed": HUB_CLOSED,
+    "closed_date": HUB_CLOSED,
+    "services": HUB_SERVICES,
+    "services_notes": HUB_SERVICES,
+    "notes": HUB_NOTES,
+    "source": HUB_SOURCE,
+    "sample": HUB_SAMPLE,
+}
+
+# Points this close (metres) to an LSOA but inside none are snapped to it: the boundaries are
+# generalised (~20 m), so a real Leeds postcode can fall just outside every polygon.
+SNAP_TOLERANCE_M = 50.0
+
+# Outward-code + inward-code shape of a UK postcode (GIR 0AA has no Leeds relevance).
+_POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_TRUE = {"true", "yes", "y", "1", "t"}
+_FALSE = {"false", "no", "n", "0", "f", ""}
+
+
+class HubRegisterError(ValueError):
+    """A hub register problem that stops the whole file (bad encoding, missing columns)."""
+
+
+class InvalidPostcodeError(ValueError):
+    """A string that is not a UK postcode."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One validation problem: spreadsheet row (header = row 1, None = whole file), column, text."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "File" if self.row is None else f"Row {self.row}"
+        col = f" ({self.column})" if self.column else ""
+        return f"{where}{col}: {self.message}"
+
+
+def sheet_row(position: int) -> int:
+    """Return the spreadsheet row of a 0-based data position (the header is row 1)."""
+    return int(position) + 2
+
+
+# --- Postcodes ---------------------------------------------------------------------------------
+def normalise_postcode(value: object) -> str:
+    """Return a postcode in the standard "LS15 7JY" form.
+
+    Parameters
+    ----------
+    value : object
+        Any spelling: "ls157jy", " LS15  7JY ", "ls15-7jy".
+
+    Raises
+    ------
+    InvalidPostcodeError
+        If the value is blank or is not shaped like a UK postcode.
+
+    Examples
+    --------
+    >>> normalise_postcode("ls157jy")
+    'LS15 7JY'
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        raise InvalidPostcodeError("Postcode is blank.")
+    compact = re.sub(r"[\s\-]+", "", str(value)).upper()
+    if not compact:
+        raise InvalidPostcodeError("Postcode is blank.")
+    match = _POSTCODE_RE.match(compact)
+    if not match:
+        raise InvalidPostcodeError(f"'{value}' is not a valid UK postcode.")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def _try_postcode(value: object) -> str | None:
+    try:
+        return normalise_postcode(value)
+    except InvalidPostcodeError:
+        return None
+
+
+# --- Dates -------------------------------------------------------------------------------------
+def parse_hub_date(value: object) -> tuple[str, pd.Timestamp, str] | None:
+    """Parse an opened/closed date, keeping its precision.
+
+    Accepts "2022-10" (month), "2022-10-15", "15/10/2022" (UK day first), "10/2022",
+    and date/datetime objects (e.g. from Excel).
+
+    Returns
+    -------
+    tuple or None
+        (canonical ISO text "YYYY-MM" or "YYYY-MM-DD", first day as Timestamp, "month" | "day"),
+        or None for a blank value.
+
+    Raises
+    ------
+    ValueError
+        If the text is not a date in one of the accepted forms.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, (datetime, date, pd.Timestamp)):
+        ts = pd.Timestamp(value).normalize()
+        return ts.strftime("%Y-%m-%d"), ts, "day"
+    text = str(value).strip()
+    if not text:
+        return None
+    # Excel-exported datetimes such as "2022-10-15 00:00:00".
+    text = re.sub(r"[ T]00:00(:00)?$", "", text)
+    patterns = (
+        (r"^(\d{4})-(\d{1,2})$", "ym"),
+        (r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"),
+        (r"^(\d{1,2})/(\d{4})$", "my"),
+        (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "dmy"),
+    )
+    for pattern, kind in patterns:
+        m = re.match(pattern, text)
+        if not m:
+            continue
+        parts = [int(p) for p in m.groups()]
+        y, mo, d = {
+            "ym": lambda p: (p[0], p[1], None),
+            "ymd": lambda p: (p[0], p[1], p[2]),
+            "my": lambda p: (p[1], p[0], None),
+            "dmy": lambda p: (p[2], p[1], p[0]),
+        }[kind](parts)
+        try:
+            ts = pd.Timestamp(year=y, month=mo, day=d or 1)
+        except ValueError as err:
+            raise ValueError(f"'{text}' is not a real date.") from err
+        if d is None:
+            return f"{y:04d}-{mo:02d}", ts, "month"
+        return f"{y:04d}-{mo:02d}-{d:02d}", ts, "day"
+    raise ValueError(
+        f"'{text}' is not a date: use YYYY-MM-DD, or YYYY-MM when only the month is known."
+    )
+
+
+def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
+    return start + pd.offsets.MonthEnd(0) if precision == "month" else start
+
+
+# --- Reading, coercing, exporting --------------------------------------------------------------
+def _canonical_header(name: object) -> str:
+    key = re.sub(r"[\s\-/]+", "_", str(name).strip().lower())
+    return COLUMN_ALIASES.get(key, key)
+
+
+def empty_register() -> pd.DataFrame:
+    """Return an empty register with the stored columns and dtypes."""
+    return coerce_register(pd.DataFrame(columns=list(REGISTER_COLUMNS)))
+
+
+def parse_sample_flag(value: object) -> bool:
+    """Return the boolean for a sample flag written as true/false, yes/no, 1/0 or blank (false)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return False
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"'{value}' is not true/false.")
+
+
+def coerce_register(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the stored columns in order with canonical dtypes (text, float lat/lon, bool sample).
+
+    Unknown header spellings are mapped by ``COLUMN_ALIASES``; missing optional columns are added
+    blank. Values are not validated here (see ``validate_register``); an unparseable latitude
+    becomes NaN and an unparseable sample flag False.
+    """
+    out = df.rename(columns={c: _canonical_header(c) for c in df.columns}).copy()
+    for col in REGISTER_COLUMNS:
+        if col not in out.columns:
+            out[col] = pd.NA
+    out = out[list(REGISTER_COLUMNS)].reset_index(drop=True)
+    for col in TEXT_COLUMNS:
+        s = out[col].astype("string").str.strip()
+        out[col] = s.mask(s == "").astype("str")
+    for col in (HUB_LAT, HUB_LON):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+
+    def flag(v: object) -> bool:
+        try:
+            return parse_sample_flag(v)
+        except ValueError:
+            return False
+
+    out[HUB_SAMPLE] = out[HUB_SAMPLE].map(flag).astype(bool)
+    return out
+
+
+def _decode_line(data: bytes, err: UnicodeDecodeError) -> int:
+    return data[: err.start].count(b"\n") + 1
+
+
+def read_register_file(data: bytes, filename: str) -> pd.DataFrame:
+    """Read an uploaded register (CSV in UTF-8, or XLSX) into a DataFrame of raw values.
+
+    Headers are mapped to the register's column names (e.g. "Post code" -> postcode); cell values
+    are kept as text, so ``validate_register`` can report each problem with its row number.
+
+    Raises
+    ------
+    HubRegisterError
+        If the file is empty, not UTF-8 (with the line of the first bad byte), not a readable
+        CSV/XLSX, or lacks a required column (name, postcode, opened).
+    """
+    lower = filename.lower()
+    if not data:
+        raise HubRegisterError(f"{filename} is empty.")
+    if lower.endswith((".xlsx", ".xlsm")):
+        try:
+            raw = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
+        except Exception as err:  # openpyxl raises many types for a corrupt file
+            raise HubRegisterError(
+                f"{filename} could not be read as an Excel workbook: {err}"
+            ) from err
+    elif lower.endswith((".csv", ".txt")):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line = _decode_line(data, err)
+            raise HubRegisterError(
+                f"{filename} is not UTF-8 text (byte 0x{data[err.start]:02X} on line {line}). "
+                "In Excel use 'Save as' > 'CSV UTF-8 (Comma delimited)' and upload again."
+            ) from err
+        try:
+            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+            raise HubRegisterError(f"{filename} could not be read as CSV: {err}") from err
+    else:
+        raise HubRegisterError(f"{filename}: upload a .csv (UTF-8) or .xlsx file.")
+    raw = raw.rename(columns={c: _canonical_header(c) for c in raw.columns})
+    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if dupes:
+        raise HubRegisterError(f"{filename} has the column(s) {', '.join(dupes)} more than once.")
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        raise HubRegisterError(
+            f"{filename} is missing the column(s): {', '.join(missing)}. "
+            f"Found: {', '.join(map(str, raw.columns)) or 'none'}. "
+            f"Expected columns: {', '.join(REGISTER_COLUMNS)}."
+        )
+    return raw.astype(object).where(raw.notna(), None)
+
+
+def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose text cells cannot run as formulas when opened in Excel.
+
+    Text starting with =, +, -, @, tab or carriage return (also after leading spaces, and the
+    full-width forms) gets a leading apostrophe. Numbers stay numbers.
+    """
+    out = df.copy()
+
+    def fix(v: object) -> object:
+        if isinstance(v, str) and v.lstrip(" ").startswith(_DANGEROUS_PREFIXES):
+            return "'" + v
+        return v
+
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].astype(object).map(fix)
+    return out
+
+
+def register_to_csv(df: pd.DataFrame) -> bytes:
+    """Return the register (stored columns) as UTF-8 CSV bytes, safe to open in Excel."""
+    reg = coerce_register(df)
+    return excel_safe(reg).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+# --- Geocoding and areas -----------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _to_bng() -> Transformer:
+    # Built on first use, not at import (it reads the PROJ database).
+    return Transformer.from_crs(CRS_WGS84, CRS_BNG, always_xy=True)
+
+
+def geocode_hubs(register_df: pd.DataFrame, postcodes_df: pd.DataFrame) -> pd.DataFrame:
+    """Add coordinates: typed latitude/longitude win, else the postcode centroid.
+
+    Parameters
+    ----------
+    register_df : pandas.DataFrame
+        Register with postcode, latitude, longitude (any can be blank).
+    postcodes_df : pandas.DataFrame
+        Postcode centroids with columns postcode ("LS15 7JY" form), lat, lon
+        (data/build/postcodes.parquet).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Copy with the postcode normalised (invalid ones left as typed), latitude/longitude filled
+        from the postcode where blank, x/y in EPSG:27700 and ``geocoded_from``.
+        Unknown postcodes leave NaN coordinates; ``validate_register`` reports them.
+    """
+    out = register_df.copy().reset_index(drop=True)
+    for col in (HUB_LAT, HUB_LON):
+        if col not in out.columns:
+            out[col] = np.nan
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    if HUB_POSTCODE not in out.columns:
+        out[HUB_POSTCODE] = None
+    normal = out[HUB_POSTCODE].map(_try_postcode)
+    out[HUB_POSTCODE] = normal.where(normal.notna(), out[HUB_POSTCODE])
+    centroids = postcodes_df.drop_duplicates(POSTCODE).set_index(POSTCODE)[[LAT, LON]]
+    typed = out[HUB_LAT].notna() & out[HUB_LON].notna()
+    pc_lat = normal.map(centroids[LAT]).astype(float)
+    pc_lon = normal.map(centroids[LON]).astype(float)
+    out[HUB_LAT] = out[HUB_LAT].where(typed, pc_lat)
+    out[HUB_LON] = out[HUB_LON].where(typed, pc_lon)
+    has = out[HUB_LAT].notna() & out[HUB_LON].notna()
+    out[GEOCODED_FROM] = pd.Series(
+        np.where(typed, "coordinates", np.where(has, "postcode", None)), dtype=object
+    )
+    xx, yy = _to_bng().transform(out[HUB_LON].to_numpy(), out[HUB_LAT].to_numpy())
+    out[X] = np.where(has, xx, np.nan)
+    out[Y] = np.where(has, yy, np.nan)
+    return out
+
+
+def assign_areas(
+    hubs: pd.DataFrame, lsoas_gdf: gpd.GeoDataFrame, footprints: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Derive each hub's LSOA, ward and LCP from its x/y (EPSG:27700) by point-in-polygon.
+
+    A point on a shared boundary goes to the lowest LSOA code; a point within
+    ``SNAP_TOLERANCE_M`` of Leeds but inside no LSOA goes to the nearest one. Points further out
+    get blank areas (outside Leeds).
+
+    Parameters
+    ----------
+    hubs : pandas.DataFrame
+        Output of ``geocode_hubs`` (needs x, y).
+    lsoas_gdf : geopandas.GeoDataFrame
+        LSOA polygons with lsoa21cd and ward_cd (any CRS; measured in EPSG:27700).
+    footprints : pandas.DataFrame, optional
+        lsoa21cd -> lcp (and lcp_status). If omitted, lcp is taken from ``lsoas_gdf`` if present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Copy of ``hubs`` with lsoa21cd, ward_cd, lcp, lcp_status (NaN where outside Leeds).
+    """
+    if lsoas_gdf.crs is None:
+        raise ValueError("The LSOA layer has no CRS; expected EPSG:4326 or EPSG:27700.")
+    out = hubs.copy().reset_index(drop=True)
+    for col in (LSOA, WARD, LCP, LCP_STATUS):
+        if col in out.columns:
+            out = out.drop(columns=col)
+    polys = lsoas_gdf.to_crs(CRS_BNG)
+    area_cols = [c for c in (LSOA, WARD, LCP, LCP_STATUS) if c in polys.columns]
+    polys = polys[area_cols + ["geometry"]]
+    has = out[X].notna() & out[Y].notna()
+    pts = gpd.GeoDataFrame(
+        {"_pos": out.index[has]},
+        geometry=gpd.points_from_xy(out.loc[has, X], out.loc[has, Y]),
+        crs=CRS_BNG,
+    )
+    hit = gpd.sjoin(pts, polys, how="inner", predicate="intersects")
+    hit = hit.sort_values(["_pos", LSOA]).drop_duplicates("_pos")
+    missed = pts[~pts["_pos"].isin(hit["_pos"])]
+    if len(missed):
+        near = gpd.sjoin_nearest(missed, polys, how="inner", max_distance=SNAP_TOLERANCE_M)
+        near = near.sort_values(["_pos", LSOA]).drop_duplicates("_pos")
+        hit = pd.concat([hit, near])
+    found = hit.set_index("_pos")[area_cols]
+    out = out.join(found, how="left")
+    if footprints is not None:
+        fp = footprints.set_index(LSOA)
+        out[LCP] = out[LSOA].map(fp[LCP])
+        if LCP_STATUS in fp.columns:
+            out[LCP_STATUS] = out[LSOA].map(fp[LCP_STATUS])
+    for col in (LSOA, WARD, LCP, LCP_STATUS):
+        if col not in out.columns:
+            out[col] = pd.NA
+    return out
+
+
+def add_date_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Add opened_date/opened_precision and closed_date/closed_precision (NaT/None if blank or bad)."""
+    out = df.copy()
+    for col, date_col, prec_col in (
+        (HUB_OPENED, OPENED_DATE, OPENED_PRECISION),
+        (HUB_CLOSED, CLOSED_DATE, CLOSED_PRECISION),
+    ):
+        parsed = []
+        for v in out[col] if col in out.columns else [None] * len(out):
+            try:
+                parsed.append(parse_hub_date(v))
+            except ValueError:
+                parsed.append(None)
+        out[date_col] = pd.to_datetime(pd.Series([p[1] if p else pd.NaT for p in parsed]))
+        out[prec_col] = pd.Series([p[2] if p else None for p in parsed], dtype=object)
+    return out
+
+
+# --- Validation --------------------------------------------------------------------------------
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or str(v).strip() == ""
+
+
+def _next_ids(existing: Iterable[str], n: int) -> list[str]:
+    nums = [int(m.group(1)) for e in existing if (m := re.match(r"^HUB-(\d+)$", str(e)))]
+    start = max(nums, default=0) + 1
+    return [f"HUB-{i:04d}" for i in range(start, start + n)]
+
+
+def validate_register(
+    df: pd.DataFrame,
+    postcodes_df: pd.DataFrame,
+    lsoas_gdf: gpd.GeoDataFrame,
+    today: date,
+    footprints: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, list[RowError]]:
+    """Check a register and derive each hub's coordinates, LSOA, ward and LCP.
+
+    Rules (each reported with its spreadsheet row; the header is row 1): missing required
+    columns; blank name; blank, malformed or unknown postcode (unless latitude/longitude are
+    given for a blank postcode); latitude/longitude not numbers or only one of the pair; hub
+    outside Leeds; opened blank, not a date or in the future; closed not a date, in the future or
+    before opened; sample flag not true/false; duplicate hub id; the same name and postcode open
+    in overlapping periods (a closed hub may reopen as a new row).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Raw register, e.g. from ``read_register_file`` or the store.
+    postcodes_df : pandas.DataFrame
+        Postcode centroids (postcode, lat, lon, in_leeds).
+    lsoas_gdf : geopandas.GeoDataFrame
+        Leeds LSOA polygons (lsoa21cd, ward_cd, optional lcp).
+    today : datetime.date
+        Dates after this are "in the future".
+    footprints : pandas.DataFrame, optional
+        LSOA -> LCP lookup used for the lcp column.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of RowError)
+        The rows without errors (stored columns, blank ids filled as HUB-nnnn, plus derived
+        columns), and every problem found. Callers must treat a non-empty list as a rejected
+        upload and keep the previous register.
+    """
+    raw = df.rename(columns={c: _canonical_header(c) for c in df.columns}).reset_index(drop=True)
+    errors: list[RowError] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        errors.append(RowError(None, ", ".join(missing), "Missing required column(s)."))
+        return empty_register(), errors
+
+    bad: set[int] = set()
+
+    def err(pos: int, col: str, msg: str) -> None:
+        bad.add(pos)
+        errors.append(RowError(sheet_row(pos), col, msg))
+
+    reg = coerce_register(raw)
+    today_ts = pd.Timestamp(today)
+    known = set(postcodes_df[POSTCODE])
+    in_leeds = postcodes_df.drop_duplicates(POSTCODE).set_index(POSTCODE)[IN_LEEDS].astype(bool)
+
+    for pos in range(len(raw)):
+        r = raw.iloc[pos]
+        if _blank(r.get(HUB_NAME)):
+            err(pos, HUB_NAME, "Name is blank.")
+        lat_raw, lon_raw = r.get(HUB_LAT), r.get(HUB_LON)
+        has_lat, has_lon = not _blank(lat_raw), not _blank(lon_raw)
+        coords_ok = False
+        if has_lat != has_lon:
+            err(
+                pos,
+                HUB_LAT if not has_lat else HUB_LON,
+                "Give both latitude and longitude, or neither.",
+            )
+        elif has_lat:
+            try:
+                lat, lon = float(str(lat_raw).strip()), float(str(lon_raw).strip())
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    raise ValueError
+                coords_ok = True
+            except ValueError:
+                err(
+                    pos,
+                    HUB_LAT,
+                    f"Latitude/longitude '{lat_raw}', '{lon_raw}' are not valid numbers.",
+                )
+        pc_raw = r.get(HUB_POSTCODE)
+        if _blank(pc_raw):
+            if not coords_ok and not (has_lat or has_lon):
+                err(pos, HUB_POSTCODE, "Postcode is blank (give a postcode or latitude/longitude).")
+        else:
+            try:
+                pc = normalise_postcode(pc_raw)
+                reg.loc[pos, HUB_POSTCODE] = pc
+                if pc not in known:
+                    err(
+                        pos,
+                        HUB_POSTCODE,
+                        f"Unknown postcode {pc} (not in the Leeds-area postcode list).",
+                    )
+                elif not in_leeds.get(pc, False) and not coords_ok:
+                    err(pos, HUB_POSTCODE, f"Postcode {pc} is outside Leeds.")
+            except InvalidPostcodeError as e:
+                err(pos, HUB_POSTCODE, str(e))
+        opened = closed = None
+        try:
+            opened = parse_hub_date(r.get(HUB_OPENED))
+            if opened is None:
+                err(pos, HUB_OPENED, "Opened date is blank.")
+            elif opened[1] > today_ts:
+                err(pos, HUB_OPENED, f"Opened date {opened[0]} is in the future.")
+            else:
+                reg.loc[pos, HUB_OPENED] = opened[0]
+        except ValueError as e:
+            err(pos, HUB_OPENED, str(e))
+        try:
+            closed = parse_hub_date(r.get(HUB_CLOSED))
+            if closed is not None:
+                if closed[1] > today_ts:
+                    err(pos, HUB_CLOSED, f"Closed date {closed[0]} is in the future.")
+                elif opened and _period_end(closed[1], closed[2]) < opened[1]:
+                    err(pos, HUB_CLOSED, f"Closed ({closed[0]}) is before opened ({opened[0]}).")
+                else:
+                    reg.loc[pos, HUB_CLOSED] = closed[0]
+        except ValueError as e:
+            err(pos, HUB_CLOSED, str(e))
+        try:
+            parse_sample_flag(r.get(HUB_SAMPLE))
+        except ValueError as e:
+            err(pos, HUB_SAMPLE, str(e))
+
+    # Duplicate ids: report the later row, naming the first.
+    ids = reg[HUB_ID]
+    first_row: dict[str, int] = {}
+    for pos, hid in ids.items():
+        if pd.isna(hid):
+            continue
+        if hid in first_row:
+            err(
+                pos,
+                HUB_ID,
+                f"Duplicate hub id {hid} (first used on row {sheet_row(first_row[hid])}).",
+            )
+        else:
+            first_row[hid] = pos
+    # Same hub (name + postcode) open twice at once.
+    dated = add_date_columns(reg)
+    key = (
+        reg[HUB_NAME].str.casefold().str.replace(r"\s+", " ", regex=True) + "|" + reg[HUB_POSTCODE]
+    )
+    for _, group in dated.groupby(key, dropna=True):
+        spells = group.sort_values(OPENED_DATE)
+        prev = None
+        for pos, row in spells.iterrows():
+            if pd.isna(row[OPENED_DATE]):
+                continue
+            if prev is not None:
+                p_end = prev[CLOSED_DATE]
+                if pd.isna(p_end) or _period_end(p_end, prev[CLOSED_PRECISION]) >= row[OPENED_DATE]:
+                    err(
+                        pos,
+                        HUB_NAME,
+                        f"Duplicate of row {sheet_row(prev.name)}: same name and postcode, "
+                        "open at the same time.",
+                    )
+                    continue
+            prev = row
+
+    geo = geocode_hubs(reg, postcodes_df)
+    geo = assign_areas(geo, lsoas_gdf, footprints)
+    for pos in range(len(geo)):
+        if pos in bad or pd.isna(geo.loc[pos, X]):
+            continue
+        if pd.isna(geo.loc[pos, LSOA]):
+            err(pos, HUB_LAT, "Hub location is outside Leeds.")
+    errors.sort(key=lambda e: e.row or 0)
+
+    valid = add_date_columns(geo.drop(index=sorted(bad)))
+    blank_ids = valid[HUB_ID].isna()
+    if blank_ids.any():
+        valid.loc[blank_ids, HUB_ID] = _next_ids(reg[HUB_ID].dropna(), int(blank_ids.sum()))
+    return valid.reset_index(drop=True), errors
+
+
+def hubs_gdf(hubs: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return geocoded hubs as points in EPSG:4326 (rows without coordinates dropped)."""
+    ok = hubs[HUB_LAT].notna() & hubs[HUB_LON].notna()
+    h = hubs[ok]
+    return gpd.GeoDataFrame(h, geometry=gpd.points_from_xy(h[HUB_LON], h[HUB_LAT]), crs=CRS_WGS84)
+
+
+def open_on(hubs: pd.DataFrame, when: date) -> pd.Series:
+    """Return a mask of hubs open on a date (opened on/before it and not closed by then).
+
+    Month-precision dates count from the first of the month.
+    """
+    d = hubs if OPENED_DATE in hubs.columns else add_date_columns(hubs)
+    ts = pd.Timestamp(when)
+    return (d[OPENED_DATE] <= ts) & (d[CLOSED_DATE].isna() | (d[CLOSED_DATE] > ts))

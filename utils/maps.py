@@ -1,0 +1,422 @@
+"""Folium map builders that work offline: local Leaflet, no d3 legend, tiles optional and off."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement, Template
+
+from utils import constants as c
+
+LEEDS_CENTRE = (53.8, -1.55)
+DEFAULT_ZOOM = 11
+NO_DATA_COLOUR = "#d9d9d9"
+REAL_HUB_COLOUR = "#08306b"
+SAMPLE_HUB_COLOUR = "#e66101"
+NEW_SITE_COLOUR = "#d01c8b"
+HIGHLIGHT_COLOUR = "#e7298a"
+
+# Property keys in the LSOA GeoJSON are short: the features travel to every browser on each view.
+_P_CODE, _P_NAME, _P_MSOA, _P_WARD, _P_VALUE, _P_DECILE, _P_CLASS = (
+    "c",
+    "n",
+    "m",
+    "w",
+    "v",
+    "d",
+    "k",
+)
+
+
+def classify(values: pd.Series, n_classes: int = 7) -> tuple[pd.Series, list[float]]:
+    """Split values into quantile classes (0 = lowest) for a choropleth.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Numeric values; NaN stays NaN.
+    n_classes : int
+        Number of classes wanted; fewer are used when values have fewer distinct levels.
+
+    Returns
+    -------
+    tuple of (pd.Series, list of float)
+        Class index per value (float, NaN for missing) and the class breaks (n+1 edges).
+    """
+    valid = values.dropna().astype(float)
+    if valid.empty:
+        return pd.Series(np.nan, index=values.index), []
+    distinct = np.unique(valid)
+    if len(distinct) <= n_classes:
+        edges = [*distinct.tolist(), float(distinct[-1])]
+        classes = values.map(
+            lambda v: float(np.searchsorted(distinct, v)) if pd.notna(v) else np.nan
+        )
+        return classes, edges
+    edges = np.unique(np.quantile(valid, np.linspace(0, 1, n_classes + 1))).tolist()
+    inner = np.array(edges[1:-1])
+    classes = values.map(
+        lambda v: float(np.searchsorted(inner, v, side="right")) if pd.notna(v) else np.nan
+    )
+    return classes, edges
+
+
+def class_colours(n_classes: int, higher_is_worse: bool = True) -> list[str]:
+    """Viridis-like colours for n classes, darkest for the worst (most deprived) class."""
+    palette = list(c.PALETTE_SEQUENTIAL)
+    idx = np.linspace(0, len(palette) - 1, max(n_classes, 1)).round().astype(int)
+    colours = [palette[i] for i in idx]
+    return colours if higher_is_worse else colours[::-1]
+
+
+def format_value(value: float) -> str:
+    """Short human format for tooltips and legends."""
+    if pd.isna(value):
+        return "no data"
+    if float(value).is_integer() and abs(value) >= 1:
+        return f"{int(value):,}"
+    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def _legend_element(
+    title: str, labels: list[str], colours: list[str], notes: list[str]
+) -> MacroElement:
+    """A plain-HTML Leaflet control (no d3) listing class colours."""
+    rows = "".join(
+        f'<div><span style="background:{col}"></span>{html.escape(lab)}</div>'
+        for col, lab in zip(colours, labels, strict=True)
+    )
+    rows += "".join(f'<div class="hc-note">{note}</div>' for note in notes)
+    body = f'<div class="hc-title">{html.escape(title)}</div>{rows}'
+    element = MacroElement()
+    element._template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+          var legend = L.control({position: 'bottomright'});
+          legend.onAdd = function () {
+            var div = L.DomUtil.create('div', 'hc-legend');
+            div.innerHTML = """
+        + json.dumps(body).replace("</", "<\\/")
+        + """;
+            return div;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+          var css = document.createElement('style');
+          css.innerHTML = '.hc-legend{background:#fff;padding:8px 10px;font:15px/1.35 sans-serif;'
+            + 'border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.35);max-width:280px}'
+            + '.hc-legend span{display:inline-block;width:16px;height:14px;margin-right:6px;'
+            + 'vertical-align:middle;border:1px solid #777}'
+            + '.hc-legend .hc-title{font-weight:bold;margin-bottom:4px}'
+            + '.hc-legend .hc-note{margin-top:4px;font-size:13px}';
+          document.head.appendChild(css);
+        })();
+        {% endmacro %}
+        """
+    )
+    return element
+
+
+def lsoa_features(
+    shapes: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    value_col: str,
+    decile_col: str | None,
+    highlight: set[str] | None = None,
+) -> dict:
+    """GeoJSON FeatureCollection of LSOAs carrying only what the tooltip and style need.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        LSOA code and (simplified) geometry, EPSG:4326.
+    table : DataFrame
+        One row per LSOA with names, ward, MSOA name, the value and decile columns.
+    value_col, decile_col : str
+        Columns to show.
+    highlight : set of str, optional
+        LSOA codes to outline strongly (e.g. uncovered high-need areas).
+    """
+    if shapes.crs is None or shapes.crs.to_epsg() != 4326:
+        raise ValueError("LSOA shapes must be in EPSG:4326 to draw.")
+    merged = shapes[[c.LSOA, "geometry"]].merge(table, on=c.LSOA, how="left", validate="one_to_one")
+    classes, _ = classify(merged[value_col])
+    highlight = highlight or set()
+    features = []
+    for i, row in enumerate(merged.itertuples(index=False)):
+        code = getattr(row, c.LSOA)
+        props = {
+            _P_CODE: code,
+            _P_NAME: getattr(row, c.LSOA_NAME, ""),
+            _P_MSOA: getattr(row, c.MSOA_NAME, ""),
+            _P_WARD: getattr(row, c.WARD_NAME, ""),
+            _P_VALUE: format_value(merged[value_col].iat[i]),
+            _P_DECILE: "" if decile_col is None else format_value(merged[decile_col].iat[i]),
+            _P_CLASS: -1 if pd.isna(classes.iat[i]) else int(classes.iat[i]),
+        }
+        if code in highlight:
+            props["h"] = 1
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": props,
+                "geometry": row.geometry.__geo_interface__,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _offline_map(asset_js: str, asset_css: str, base_tiles: bool) -> folium.Map:
+    m = folium.Map(location=LEEDS_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True)
+    # Serve Leaflet from the app itself; drop folium's CDN jQuery/Bootstrap/Font Awesome (unused).
+    m.default_js = [("leaflet", asset_js)]
+    m.default_css = [("leaflet_css", asset_css)]
+    if base_tiles:
+        # Optional, off by default; needs internet and fails quietly without it.
+        folium.TileLayer(
+            "OpenStreetMap",
+            name="Street map (needs internet)",
+            overlay=True,
+            show=False,
+            control=True,
+        ).add_to(m)
+    return m
+
+
+def _add_hub_markers(m: folium.Map, hubs: pd.DataFrame, rings_m: float | None) -> None:
+    layer = folium.FeatureGroup(name="Hubs")
+    for row in hubs.itertuples(index=False):
+        lat, lon = getattr(row, c.HUB_LAT), getattr(row, c.HUB_LON)
+        if pd.isna(lat) or pd.isna(lon):
+            continue
+        is_sample = bool(getattr(row, c.HUB_SAMPLE, False))
+        name = html.escape(str(getattr(row, c.HUB_NAME)))
+        kind = "Sample hub (illustrative, not a real site)" if is_sample else "Digital Health Hub"
+        colour = SAMPLE_HUB_COLOUR if is_sample else REAL_HUB_COLOUR
+        if rings_m:
+            folium.Circle(
+                (lat, lon),
+                radius=rings_m,
+                color=colour,
+                weight=1,
+                fill=False,
+                dash_array="4 4",
+                interactive=False,
+            ).add_to(layer)
+        folium.CircleMarker(
+            (lat, lon),
+            radius=7 if is_sample else 8,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.95,
+            tooltip=folium.Tooltip(f"<b>{name}</b><br>{kind}"),
+            class_name="hc-hub hc-hub-sample" if is_sample else "hc-hub hc-hub-real",
+        ).add_to(layer)
+    layer.add_to(m)
+
+
+def _add_new_sites(m: folium.Map, sites: pd.DataFrame, rings_m: float | None) -> None:
+    layer = folium.FeatureGroup(name="Recommended new sites")
+    for i, row in enumerate(sites.itertuples(index=False), start=1):
+        lat, lon = getattr(row, c.LAT), getattr(row, c.LON)
+        label = html.escape(str(getattr(row, "site", f"Site {i}")))
+        if rings_m:
+            folium.Circle(
+                (lat, lon),
+                radius=rings_m,
+                color=NEW_SITE_COLOUR,
+                weight=2,
+                fill=False,
+                interactive=False,
+            ).add_to(layer)
+        folium.RegularPolygonMarker(
+            (lat, lon),
+            number_of_sides=4,
+            radius=10,
+            rotation=45,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=NEW_SITE_COLOUR,
+            fill_opacity=1,
+            tooltip=folium.Tooltip(f"<b>Recommended site {i}</b><br>{label}"),
+            class_name="hc-new-site",
+        ).add_to(layer)
+    layer.add_to(m)
+
+
+def build_hub_map(
+    shapes: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    value_col: str,
+    *,
+    label: str,
+    asset_js: str,
+    asset_css: str,
+    higher_is_worse: bool = True,
+    decile_col: str | None = c.IMD_DECILE,
+    wards: gpd.GeoDataFrame | None = None,
+    outline: gpd.GeoDataFrame | None = None,
+    lcp_outlines: gpd.GeoDataFrame | None = None,
+    hubs: pd.DataFrame | None = None,
+    rings_m: float | None = None,
+    highlight: Iterable[str] | None = None,
+    new_sites: pd.DataFrame | None = None,
+    base_tiles: bool = False,
+) -> folium.Map:
+    """Choropleth of Leeds LSOAs with outlines, hub markers and a plain-HTML legend.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        LSOA code + simplified geometry (EPSG:4326).
+    table : DataFrame
+        One row per LSOA: names, ward, MSOA name, ``value_col`` and ``decile_col``.
+    value_col : str
+        The column to colour by.
+    label : str
+        Legend title.
+    asset_js, asset_css : str
+        URLs of Leaflet's JS and CSS served by the app (no CDN).
+    higher_is_worse : bool
+        True when a higher value means more deprived (dark colours for the worst).
+    wards, outline, lcp_outlines : GeoDataFrame, optional
+        Outline layers (EPSG:4326). ``lcp_outlines`` needs columns ``lcp`` and ``lcp_status``;
+        non-official footprints draw dashed.
+    hubs : DataFrame, optional
+        Hub register rows with latitude, longitude, name, sample.
+    rings_m : float, optional
+        Draw catchment rings of this radius (metres) around hubs and new sites.
+    highlight : iterable of str, optional
+        LSOA codes to outline strongly.
+    new_sites : DataFrame, optional
+        Recommended sites with ``lat``, ``lon`` and ``site`` columns.
+    base_tiles : bool
+        Offer an OpenStreetMap layer (off until the user ticks it).
+
+    Returns
+    -------
+    folium.Map
+    """
+    m = _offline_map(asset_js, asset_css, base_tiles)
+    highlight_set = set(highlight or [])
+    data = lsoa_features(shapes, table, value_col, decile_col, highlight_set)
+    classes, edges = classify(table[value_col])
+    n_classes = max(len(edges) - 1, 1)
+    colours = class_colours(n_classes, higher_is_worse)
+
+    def style(feature: dict) -> dict:
+        k = feature["properties"][_P_CLASS]
+        fill = NO_DATA_COLOUR if k < 0 else colours[min(k, n_classes - 1)]
+        hl = feature["properties"].get("h")
+        return {
+            "fillColor": fill,
+            "fillOpacity": 0.75,
+            "color": HIGHLIGHT_COLOUR if hl else "#555555",
+            "weight": 3 if hl else 0.4,
+        }
+
+    fields = [_P_CODE, _P_NAME, _P_MSOA, _P_WARD, _P_VALUE]
+    aliases = ["LSOA code", "LSOA name", "Neighbourhood (MSOA)", "Ward", label]
+    if decile_col is not None:
+        fields.append(_P_DECILE)
+        aliases.append("National decile (1 = most deprived)")
+    folium.GeoJson(
+        data,
+        name="LSOAs",
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=False),
+        highlight_function=lambda _f: {"weight": 2, "color": "#000000"},
+        zoom_on_click=False,
+    ).add_to(m)
+
+    if wards is not None:
+        folium.GeoJson(
+            wards[["geometry"]].to_json(drop_id=True),
+            name="Ward outlines",
+            style_function=lambda _f: {
+                "fill": False,
+                "color": "#ffffff",
+                "weight": 1.2,
+                "opacity": 0.9,
+            },
+            interactive=False,
+        ).add_to(m)
+    notes = []
+    if lcp_outlines is not None:
+        gj = lcp_outlines[[c.LCP, c.LCP_STATUS, "geometry"]].to_json(drop_id=True)
+        folium.GeoJson(
+            gj,
+            name="LCP footprints",
+            style_function=lambda f: {
+                "fill": False,
+                "color": "#000000",
+                "weight": 2.5,
+                "dashArray": None if f["properties"][c.LCP_STATUS] == "described" else "6 5",
+            },
+            interactive=False,
+        ).add_to(m)
+        notes.append(
+            "Solid black: LCP footprint as publicly described; dashed: approximate or "
+            "provisional (not official)"
+        )
+    if outline is not None:
+        folium.GeoJson(
+            outline[["geometry"]].to_json(drop_id=True),
+            name="Leeds boundary",
+            style_function=lambda _f: {"fill": False, "color": "#000000", "weight": 3},
+            interactive=False,
+        ).add_to(m)
+    if hubs is not None and len(hubs):
+        _add_hub_markers(m, hubs, rings_m)
+        notes.append(
+            f'<span style="background:{REAL_HUB_COLOUR};border-radius:8px"></span>hub'
+            f' &nbsp; <span style="background:{SAMPLE_HUB_COLOUR};border-radius:8px"></span>'
+            "sample hub (illustrative)"
+        )
+    if new_sites is not None and len(new_sites):
+        _add_new_sites(m, new_sites, rings_m)
+        notes.append(f'<span style="background:{NEW_SITE_COLOUR}"></span>recommended new site')
+    if highlight_set:
+        notes.append(
+            f'<span style="background:#fff;border:3px solid {HIGHLIGHT_COLOUR}"></span>'
+            "high need, no hub within reach"
+        )
+
+    labels = (
+        [
+            f"{format_value(lo)} – {format_value(hi)}"
+            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        ]
+        if len(edges) > 1
+        else ["no data"]
+    )
+    if len(edges) > 1 and len(set(edges)) == len(edges) - 1:  # discrete levels (e.g. deciles)
+        labels = [format_value(v) for v in edges[:-1]]
+    _legend_element(label, labels, colours[: len(labels)], notes).add_to(m)
+    if base_tiles:
+        folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def map_asset_links(m: folium.Map) -> list[str]:
+    """Every JS/CSS URL a rendered map would load (for tests and the offline check)."""
+    links: list[str] = []
+
+    def walk(element: object) -> None:
+        links.extend(url for _, url in getattr(element, "default_js", []))
+        links.extend(url for _, url in getattr(element, "default_css", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(links))

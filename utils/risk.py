@@ -1,0 +1,576 @@
+"""Digital Exclusion Risk Index (DERI, Greater Manchester method) for Leeds LSOAs.
+
+Method (after the GMCA Digital Exclusion Risk Index)
+----------------------------------------------------
+1. Rescale every indicator to 0-10 by min-max over the chosen area (Leeds by default, or
+   England when ``scaling="england"`` and an England-wide ``reference`` table is given)::
+
+       direction +1 (higher value = higher risk):  s = 10 * (x - min) / (max - min)
+       direction -1 (higher value = lower risk):   s = 10 * (max - x) / (max - min)
+
+   so that 10 always means the highest risk in the area.
+2. A component score is the weighted mean of its rescaled indicators (indicator weights
+   from the spec), over the indicators that are present for that LSOA.
+3. The index is the weighted mean of the component scores (component weights, which the user
+   can change), over the components that are present for that LSOA::
+
+       RISK_INDEX = sum_c(w_c * S_c) / sum_c(w_c)      (c = components with a score, w_c > 0)
+
+Missing inputs (for example suppressed IDAOPI numerators) are never treated as zero: a component
+uses its remaining indicators, the index is re-normalised over the remaining components, and the
+``risk_missing`` column says in plain English what was left out. An LSOA with no inputs at all
+gets a NaN index and a reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from utils.constants import (
+    ADULT_SKILLS_SCORE,
+    AT_RISK,
+    DIGITAL_CONNECTIVITY,
+    IDAOPI_SCORE,
+    IMD_DECILE,
+    IMD_SCORE,
+    IUC_EXCLUDED,
+    LSOA,
+    PCT_60PLUS,
+    RISK_INDEX,
+    SOURCE_IOD2025,
+    SOURCE_POP2022,
+)
+
+__all__ = [
+    "AT_RISK_DEFINITIONS",
+    "DEFAULT_COMPONENT_WEIGHTS",
+    "DEFAULT_SPEC",
+    "RISK_COMPLETE",
+    "RISK_MISSING",
+    "Component",
+    "Indicator",
+    "RiskDataError",
+    "RiskError",
+    "RiskWeightError",
+    "at_risk_flags",
+    "component_column",
+    "compute_risk_index",
+    "describe_method",
+    "risk_breakdown",
+    "scaled_column",
+]
+
+# Columns this module adds (not in utils/constants.py; the lead may move them there).
+RISK_MISSING = "risk_missing"  # "" when every input was present, else a plain-English reason
+RISK_COMPLETE = "risk_complete"  # True when every input of every weighted component was present
+COMPONENT_PREFIX = "risk_"  # component score columns: risk_<component key>
+SCALED_SUFFIX = "_scaled"  # rescaled indicator columns: <indicator column>_scaled
+
+TOP20_SHARE = 0.2
+AT_RISK_DEFINITIONS = {
+    "top20_risk": "The 20% of Leeds LSOAs with the highest Digital Exclusion Risk Index",
+    "core20": "LSOAs in the most deprived 20% nationally (IMD 2025 deciles 1-2; NHS Core20)",
+}
+
+SOURCE_IUC2018 = (
+    "CDRC Internet User Classification 2018 (LSOA 2011, carried to LSOA 2021; "
+    "ESRC Consumer Data Research Centre)"
+)
+HEALTH_SCORE = "health_score"  # <domain>_score for DOMAINS key "health"
+
+
+class RiskError(ValueError):
+    """Base class for problems computing the risk index."""
+
+
+class RiskWeightError(RiskError):
+    """Component weights that cannot be used (negative, all zero, unknown component)."""
+
+
+class RiskDataError(RiskError):
+    """Input table unusable for the index (missing columns, non-numeric values, no reference)."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One input column of the index: direction +1 if a higher value means higher risk."""
+
+    column: str
+    label: str
+    source: str
+    direction: int = 1
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Component:
+    """A group of indicators scored together; ``weight`` is its default weight in the index."""
+
+    key: str
+    label: str
+    indicators: tuple[Indicator, ...]
+    weight: float = 1.0
+    note: str = ""
+
+
+DEFAULT_SPEC: tuple[Component, ...] = (
+    Component(
+        key="age_income",
+        label="Age and income in later life",
+        indicators=(
+            Indicator(PCT_60PLUS, "Share of residents aged 60+", SOURCE_POP2022),
+            Indicator(
+                IDAOPI_SCORE, "Income deprivation affecting older people (IDAOPI)", SOURCE_IOD2025
+            ),
+        ),
+    ),
+    Component(
+        key="skills_health",
+        label="Skills and health",
+        indicators=(
+            Indicator(ADULT_SKILLS_SCORE, "Adult skills sub-domain score", SOURCE_IOD2025),
+            Indicator(HEALTH_SCORE, "Health deprivation and disability score", SOURCE_IOD2025),
+        ),
+    ),
+    Component(
+        key="connectivity",
+        label="Connectivity",
+        indicators=(
+            Indicator(
+                DIGITAL_CONNECTIVITY,
+                "Digital connectivity: broadband speeds (higher = worse)",
+                SOURCE_IOD2025,
+            ),
+        ),
+    ),
+    Component(
+        key="deprivation",
+        label="Deprivation",
+        indicators=(Indicator(IMD_SCORE, "Index of Multiple Deprivation score", SOURCE_IOD2025),),
+    ),
+    Component(
+        key="internet_use",
+        label="Internet use (IUC 2018 overlay)",
+        indicators=(
+            Indicator(
+                IUC_EXCLUDED,
+                "In an Internet User Classification group linked with exclusion (groups 7-10)",
+                SOURCE_IUC2018,
+            ),
+        ),
+        weight=0.0,
+        note="Optional overlay, off by default: 2018 data on 2011 areas, yes/no only.",
+    ),
+)
+
+DEFAULT_COMPONENT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {c.key: c.weight for c in DEFAULT_SPEC}
+)
+
+
+def scaled_column(column: str) -> str:
+    """Name of the 0-10 rescaled column for an indicator column."""
+    return f"{column}{SCALED_SUFFIX}"
+
+
+def component_column(key: str) -> str:
+    """Name of the component score column for a component key."""
+    return f"{COMPONENT_PREFIX}{key}"
+
+
+def _resolve_weights(
+    component_weights: Mapping[str, float] | None, spec: Sequence[Component]
+) -> dict[str, float]:
+    """Defaults from the spec, overridden by the user's weights; validated."""
+    weights = {c.key: float(c.weight) for c in spec}
+    if component_weights is not None:
+        unknown = sorted(set(component_weights) - set(weights))
+        if unknown:
+            raise RiskWeightError(
+                f"Unknown component(s) {', '.join(unknown)}; the index has: {', '.join(weights)}."
+            )
+        for key, value in component_weights.items():
+            try:
+                weights[key] = float(value)
+            except (TypeError, ValueError):
+                raise RiskWeightError(
+                    f"The weight for '{key}' must be a number, not {value!r}."
+                ) from None
+    labels = {c.key: c.label for c in spec}
+    for key, value in weights.items():
+        if not math.isfinite(value):
+            raise RiskWeightError(f"The weight for '{labels[key]}' must be a finite number.")
+        if value < 0:
+            raise RiskWeightError(
+                f"The weight for '{labels[key]}' is negative ({value:g}); "
+                "weights must be zero or more."
+            )
+    if sum(weights.values()) <= 0:
+        raise RiskWeightError(
+            "All component weights are zero; give at least one component a weight above zero."
+        )
+    return weights
+
+
+def _validate_spec(spec: Sequence[Component]) -> None:
+    keys = [c.key for c in spec]
+    if len(set(keys)) != len(keys):
+        raise RiskDataError("Component keys in the risk spec must be unique.")
+    for comp in spec:
+        if not comp.indicators:
+            raise RiskDataError(f"Component '{comp.label}' has no indicators.")
+        for ind in comp.indicators:
+            if ind.direction not in (1, -1):
+                raise RiskDataError(
+                    f"Indicator '{ind.label}' has direction {ind.direction}; use +1 or -1."
+                )
+            if not (math.isfinite(ind.weight) and ind.weight >= 0):
+                raise RiskDataError(f"Indicator '{ind.label}' needs a weight of zero or more.")
+        if sum(ind.weight for ind in comp.indicators) <= 0:
+            raise RiskDataError(f"Component '{comp.label}' has only zero-weight indicators.")
+
+
+def _as_float(frame: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    """Column as a float array with NaN for missing; booleans become 0/1; text is refused."""
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        return series.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if series.isna().all():
+        return np.full(len(series), np.nan)
+    raise RiskDataError(
+        f"Column '{column}' in the {what} holds {series.dtype} values; the index needs numbers."
+    )
+
+
+def _rescale(values: np.ndarray, lo: float, hi: float, direction: int) -> np.ndarray:
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        # No spread across the area: the indicator cannot rank LSOAs, so it is treated as
+        # missing (and reported) rather than guessed as 0 or 5.
+        return np.full(values.shape, np.nan)
+    scaled = 10.0 * (values - lo) / (hi - lo) if direction > 0 else 10.0 * (hi - values) / (hi - lo)
+    # England min/max may not contain a local value exactly if the reference vintage differs.
+    return np.clip(scaled, 0.0, 10.0)
+
+
+def _weighted_mean(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise weighted mean over non-NaN columns; returns (mean, present mask)."""
+    present = ~np.isnan(scores)
+    w = np.where(present, weights[np.newaxis, :], 0.0)
+    total = w.sum(axis=1)
+    num = np.where(present, scores, 0.0) @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(total > 0, num / np.where(total > 0, total, 1.0), np.nan)
+    return mean, present
+
+
+def compute_risk_index(
+    lsoas: pd.DataFrame,
+    component_weights: Mapping[str, float] | None = None,
+    scaling: Literal["leeds", "england"] = "leeds",
+    reference: pd.DataFrame | None = None,
+    *,
+    spec: Sequence[Component] = DEFAULT_SPEC,
+) -> pd.DataFrame:
+    """Compute the Digital Exclusion Risk Index for each LSOA.
+
+    Parameters
+    ----------
+    lsoas
+        One row per LSOA with an ``LSOA`` code column and the indicator columns of ``spec``
+        (only components with a weight above zero are required).
+    component_weights
+        Weight per component key (any non-negative scale; re-normalised). Keys left out keep
+        their default from ``DEFAULT_COMPONENT_WEIGHTS``.
+    scaling
+        ``"leeds"``: min/max over the rows of ``lsoas``. ``"england"``: min/max over
+        ``reference`` (England-wide values of the same columns); indicators absent from the
+        reference fall back to the local min/max, listed in ``result.attrs["scaling_notes"]``.
+    reference
+        England-wide table, required when ``scaling="england"``.
+    spec
+        Components and indicators; ``DEFAULT_SPEC`` unless testing or exploring.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by LSOA code (index name ``LSOA``), in input order, with one
+        ``<column>_scaled`` column per indicator (0-10, 10 = highest risk), one
+        ``risk_<component>`` column per component, ``RISK_INDEX`` (0-10, NaN if no input),
+        ``risk_missing`` (plain-English reason, "" when complete) and ``risk_complete``.
+        ``attrs`` holds ``component_weights``, ``scaling`` and ``scaling_notes``.
+
+    Raises
+    ------
+    RiskWeightError
+        Negative, non-finite, unknown or all-zero weights.
+    RiskDataError
+        Missing LSOA/indicator columns, duplicate LSOA codes, text values, or England
+        scaling without a reference table.
+    """
+    _validate_spec(spec)
+    weights = _resolve_weights(component_weights, spec)
+    if scaling not in ("leeds", "england"):
+        raise RiskDataError(f"Scaling must be 'leeds' or 'england', not {scaling!r}.")
+    if scaling == "england" and reference is None:
+        raise RiskDataError(
+            "England-wide scaling needs the England reference table "
+            "(data/build/england_iod2025.parquet); pass it as `reference`."
+        )
+    if LSOA not in lsoas.columns:
+        raise RiskDataError(f"The LSOA table has no '{LSOA}' (LSOA code) column.")
+    codes = lsoas[LSOA]
+    if codes.duplicated().any():
+        dup = codes[codes.duplicated()].iloc[0]
+        raise RiskDataError(f"LSOA code {dup} appears more than once; one row per LSOA needed.")
+
+    active = [c for c in spec if weights[c.key] > 0]
+    needed = sorted({i.column for c in active for i in c.indicators} - set(lsoas.columns))
+    if needed:
+        raise RiskDataError(
+            f"The LSOA table lacks column(s) {', '.join(needed)} needed by the weighted "
+            "components; rebuild the data or set those components' weights to zero."
+        )
+
+    n = len(lsoas)
+    out: dict[str, np.ndarray] = {}
+    comp_scores: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+    # Per-row reason fragments, only built where something is missing.
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    complete = np.ones(n, dtype=bool)
+
+    for comp in spec:
+        usable = [i for i in comp.indicators if i.column in lsoas.columns]
+        if len(usable) < len(comp.indicators):
+            # Only reachable for zero-weight components (checked above): skip quietly.
+            continue
+        scaled_cols = []
+        for ind in usable:
+            values = _as_float(lsoas, ind.column, "LSOA table")
+            lo, hi = np.nanmin(values, initial=np.inf), np.nanmax(values, initial=-np.inf)
+            if scaling == "england":
+                if ind.column in reference.columns:
+                    ref = _as_float(reference, ind.column, "England reference table")
+                    lo = np.nanmin(ref, initial=np.inf)
+                    hi = np.nanmax(ref, initial=-np.inf)
+                elif weights[comp.key] > 0:
+                    notes.append(
+                        f"{ind.label}: not in the England table, scaled within the local area."
+                    )
+            scaled = _rescale(values, lo, hi, ind.direction)
+            if np.isnan(scaled).all() and not np.isnan(values).all() and weights[comp.key] > 0:
+                notes.append(f"{ind.label}: the same value everywhere, so it cannot rank areas.")
+            out[scaled_column(ind.column)] = scaled
+            scaled_cols.append(scaled)
+        matrix = np.column_stack(scaled_cols)
+        ind_w = np.array([i.weight for i in usable], dtype=float)
+        score, present = _weighted_mean(matrix, ind_w)
+        comp_scores[comp.key] = score
+        out[component_column(comp.key)] = score
+        if weights[comp.key] <= 0:
+            continue
+        # Zero-weight indicators do not count towards "missing".
+        counts = ind_w > 0
+        lacking = (~present) & counts[np.newaxis, :]
+        for row in np.flatnonzero(lacking.any(axis=1)):
+            complete[row] = False
+            if np.isnan(score[row]):
+                reasons[row].append(
+                    f"{comp.label}: no data, so the index uses the other components"
+                )
+            else:
+                missing_labels = [usable[j].label for j in np.flatnonzero(lacking[row])]
+                reasons[row].append(
+                    f"{comp.label}: {' and '.join(missing_labels)} not available "
+                    "(suppressed or missing), so this component uses the remaining indicator(s)"
+                )
+
+    keys = [c.key for c in active]
+    comp_matrix = np.column_stack([comp_scores[k] for k in keys])
+    comp_w = np.array([weights[k] for k in keys], dtype=float)
+    index, _ = _weighted_mean(comp_matrix, comp_w)
+    for row in np.flatnonzero(np.isnan(index)):
+        reasons[row] = ["No inputs available for any weighted component; index not computed"]
+
+    result = pd.DataFrame(out, index=pd.Index(codes.to_numpy(), name=LSOA))
+    result[RISK_INDEX] = index
+    result[RISK_MISSING] = pd.array(["; ".join(r) for r in reasons], dtype="string")
+    result[RISK_COMPLETE] = complete
+    result.attrs["component_weights"] = dict(weights)
+    result.attrs["scaling"] = scaling
+    result.attrs["scaling_notes"] = list(dict.fromkeys(notes))
+    return result
+
+
+def risk_breakdown(
+    result: pd.DataFrame | pd.Series,
+    lsoa: str | None = None,
+    component_weights: Mapping[str, float] | None = None,
+    *,
+    spec: Sequence[Component] = DEFAULT_SPEC,
+) -> pd.DataFrame:
+    """What drives one LSOA's score: each component's contribution to its index.
+
+    Parameters
+    ----------
+    result
+        The frame from ``compute_risk_index`` (then give ``lsoa``), or one row of it.
+    lsoa
+        LSOA code, when ``result`` is the whole frame.
+    component_weights
+        The weights used for the index; defaults to ``result.attrs["component_weights"]``,
+        then to ``DEFAULT_COMPONENT_WEIGHTS``.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per weighted component (spec order): ``component``, ``label``, ``weight``,
+        ``score`` (0-10, NaN if missing), ``available``, ``weight_share`` (weight / total
+        weight of the available components) and ``contribution`` (weight x score / total
+        weight of the available components). Contributions sum to the row's ``RISK_INDEX``.
+    """
+    if component_weights is None:
+        component_weights = result.attrs.get("component_weights")
+    weights = _resolve_weights(component_weights, spec)
+    if isinstance(result, pd.DataFrame):
+        if lsoa is None:
+            raise RiskDataError("Give the LSOA code to break down, or pass a single row.")
+        if lsoa not in result.index:
+            raise RiskDataError(f"LSOA {lsoa} is not in the risk table.")
+        row = result.loc[lsoa]
+    else:
+        row = result
+    rows = []
+    for comp in spec:
+        w = weights[comp.key]
+        if w <= 0:
+            continue
+        col = component_column(comp.key)
+        score = float(row[col]) if col in row.index and pd.notna(row[col]) else math.nan
+        rows.append({"component": comp.key, "label": comp.label, "weight": w, "score": score})
+    frame = pd.DataFrame(rows, columns=["component", "label", "weight", "score"])
+    frame["available"] = frame["score"].notna()
+    total = frame.loc[frame["available"], "weight"].sum()
+    if total > 0:
+        frame["weight_share"] = np.where(frame["available"], frame["weight"] / total, 0.0)
+        frame["contribution"] = np.where(
+            frame["available"], frame["weight"] * frame["score"].fillna(0.0) / total, 0.0
+        )
+    else:
+        frame["weight_share"] = np.nan
+        frame["contribution"] = np.nan
+    return frame
+
+
+def at_risk_flags(
+    df: pd.DataFrame,
+    definition: Literal["top20_risk", "core20"] = "top20_risk",
+    *,
+    share: float = TOP20_SHARE,
+) -> pd.Series:
+    """Flag at-risk LSOAs.
+
+    Parameters
+    ----------
+    df
+        Rows to flag: for ``"top20_risk"`` it needs ``RISK_INDEX`` (and the ranking is
+        within these rows, so pass all of Leeds); for ``"core20"`` it needs ``IMD_DECILE``.
+    definition
+        ``"top20_risk"``: the ``ceil(share x n)`` LSOAs with the highest index, where n counts
+        LSOAs with an index; ties at the cut-off are all included. ``"core20"``: IMD 2025
+        national decile 1 or 2 (the NHS Core20 definition).
+    share
+        Share of LSOAs flagged by ``"top20_risk"`` (default 0.2).
+
+    Returns
+    -------
+    pd.Series
+        Boolean, same index as ``df``, named ``AT_RISK``. LSOAs without an index (or without
+        a decile) are False: their reason is in ``risk_missing``.
+    """
+    if definition == "top20_risk":
+        if RISK_INDEX not in df.columns:
+            raise RiskDataError(
+                f"'top20_risk' needs the '{RISK_INDEX}' column; run compute_risk_index first."
+            )
+        if not 0 < share <= 1:
+            raise RiskDataError(f"The at-risk share must be between 0 and 1, not {share}.")
+        risk = pd.to_numeric(df[RISK_INDEX]).astype(float)
+        n_valid = int(risk.notna().sum())
+        n_top = math.ceil(share * n_valid - 1e-9)
+        rank = risk.rank(ascending=False, method="min")
+        flags = (rank <= n_top) & risk.notna()
+    elif definition == "core20":
+        if IMD_DECILE not in df.columns:
+            raise RiskDataError(f"'core20' needs the '{IMD_DECILE}' (IMD 2025 decile) column.")
+        decile = pd.to_numeric(df[IMD_DECILE])
+        flags = decile.isin([1, 2])
+    else:
+        raise RiskDataError(
+            f"Unknown at-risk definition {definition!r}; "
+            f"use one of {', '.join(AT_RISK_DEFINITIONS)}."
+        )
+    return pd.Series(flags.to_numpy(dtype=bool), index=df.index, name=AT_RISK)
+
+
+def describe_method(
+    component_weights: Mapping[str, float] | None = None,
+    scaling: Literal["leeds", "england"] = "leeds",
+    *,
+    spec: Sequence[Component] = DEFAULT_SPEC,
+) -> str:
+    """Markdown description of the index (formula, components, weights, sources) for About."""
+    weights = _resolve_weights(component_weights, spec)
+    total = sum(weights.values())
+    area = (
+        "all LSOAs in England (indicators without England-wide data are scaled within Leeds)"
+        if scaling == "england"
+        else "the 488 Leeds LSOAs"
+    )
+    lines = [
+        "### Digital Exclusion Risk Index (DERI)",
+        "",
+        "We follow the Greater Manchester Combined Authority's Digital Exclusion Risk Index "
+        "method, with the components built from the open data we hold for Leeds.",
+        "",
+        f"1. **Rescale each indicator to 0-10** by min-max over {area}, so that 10 is the "
+        "highest risk: `s = 10 × (x − min) / (max − min)`, or `s = 10 × (max − x) / (max − min)` "
+        "for indicators where a higher value means lower risk.",
+        "2. **Component score** = weighted mean of its rescaled indicators.",
+        "3. **Index** = weighted mean of the component scores: "
+        "`DERI = Σ w_c × S_c / Σ w_c` (0 = lowest risk in the area, 10 = highest).",
+        "",
+        "| Component | Weight | Indicators (higher = more risk unless noted) | Source |",
+        "|---|---|---|---|",
+    ]
+    for comp in spec:
+        w = weights[comp.key]
+        pct = f"{w:g} ({100 * w / total:.0f}%)"
+        inds = "; ".join(
+            ind.label + ("" if ind.direction > 0 else " (reversed)") for ind in comp.indicators
+        )
+        sources = "; ".join(dict.fromkeys(ind.source for ind in comp.indicators))
+        label = comp.label + (f" — {comp.note}" if comp.note else "")
+        lines.append(f"| {label} | {pct} | {inds} | {sources} |")
+    lines += [
+        "",
+        "**Missing values** (for example small numbers suppressed by MHCLG) are never counted "
+        "as zero. A component uses the indicators it has; if a whole component is missing, the "
+        "index is the weighted mean of the other components; an area with no inputs has no "
+        "index. Each area's panel says what was left out.",
+        "",
+        "**At risk** means either the 20% of Leeds LSOAs with the highest index, or the "
+        "NHS Core20 definition: LSOAs in the most deprived 20% nationally (IMD 2025 deciles "
+        "1-2).",
+        "",
+        "The index ranks areas against each other; it is not a count of people who are "
+        "offline. Scores from different weightings or scalings are not comparable.",
+    ]
+    return "\n".join(lines)
