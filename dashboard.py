@@ -16,10 +16,15 @@ PAGES = [
     st.Page("app_pages/gaps.py", title="Gaps", url_path="gaps"),
     st.Page("app_pages/planner.py", title="Site planner", url_path="planner"),
     st.Page("app_pages/growth.py", title="Growth", url_path="growth"),
+    st.Page("app_pages/hubs.py", title="Hubs", url_path="hubs"),
     st.Page("app_pages/about.py", title="About the data", url_path="about"),
 ]
 
 page = st.navigation(PAGES)
 common.shared_sidebar()
+link_slot = st.sidebar.empty()
+# The default page answers at "/" (its url_path reads ""), so slides name it "overview".
+common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})
 page.run()
 common.sync_shared_params()
+common.show_share_link(link_slot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,7 @@ import streamlit as st
 from data import loaders
 from utils import constants as c
 from utils.indicators import indicator_label
+from utils.slides import Slide, build_slides, slide_index
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
 
 _STATE_KEYS = {
@@ -35,7 +37,8 @@ def area_choices() -> list[str]:
 def shared_sidebar() -> None:
     """Area, indicator, radius and presenter-mode widgets, first filled from the URL."""
     specs = shared_specs(area_choices())
-    if "view_initialised" not in st.session_state:
+    # A new session, or a slide change (st.switch_page does not carry widget values): the URL wins.
+    if "view_initialised" not in st.session_state or st.session_state.pop("view_reload", False):
         values, notices = decode_params(st.query_params.to_dict(), specs)
         for name, key in _STATE_KEYS.items():
             st.session_state[key] = values[name]
@@ -112,3 +115,85 @@ def sample_hub_notice(hubs: pd.DataFrame) -> None:
             "to follow the public growth milestones — not real sites. Replace them with the real "
             "register on the Hubs page."
         )
+
+
+# --- Presenting: shareable link, presenter mode and slides --------------------------------------
+
+_PRESENTER_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
+html, body, [data-testid="stAppViewContainer"] {font-size: 20px;}
+[data-testid="stMainBlockContainer"], .block-container {max-width: 100% !important;
+  padding: 0.8rem 2rem 1rem 2rem !important;}
+h1 {font-size: 2.4rem !important;}
+[data-testid="stMetricValue"] {font-size: 2.6rem !important;}
+</style>
+"""
+
+
+def share_link() -> str:
+    """The address of the current view (page + every URL parameter)."""
+    base = st.context.url or ""
+    params = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in st.query_params.to_dict().items())
+    return f"{base}?{params}" if params else base
+
+
+def show_share_link(slot) -> None:
+    """Fill a placeholder with the current view's link (st.code has a copy button)."""
+    with slot.container():
+        st.caption("Link to this view (copy to share; it reopens exactly this view):")
+        st.code(share_link(), language=None, wrap_lines=True)
+
+
+def _go_to_slide(slide: Slide) -> None:
+    """Button callback: remember which slide to open (its URL then sets the shared view)."""
+    st.session_state["present_goto"] = slide
+
+
+def _exit_presenter() -> None:
+    st.session_state["view_present"] = False
+    st.session_state["present_exit"] = True
+
+
+def presenter_bar(pages: dict[str, object]) -> None:
+    """In presenter mode: hide Streamlit's chrome, enlarge type and show the slide controls.
+
+    Parameters
+    ----------
+    pages : dict
+        ``url_path -> st.Page`` for every registered page (slides switch between them).
+    """
+    goto = st.session_state.pop("present_goto", None)
+    if goto is not None:
+        st.session_state["view_reload"] = True
+        st.switch_page(pages[goto.page], query_params=goto.params)
+    if st.session_state.pop("present_exit", False):
+        st.query_params.pop("slide", None)
+    if not st.session_state.get("view_present"):
+        return
+    st.html(_PRESENTER_CSS)
+    view = shared_view()
+    slides = build_slides(view["area"], view["r"], view["ind"])
+    raw = st.query_params.get("slide")
+    i = slide_index(raw, len(slides)) if raw is not None else -1
+    cols = st.columns([1.2, 6, 1.2, 1.4])
+    cols[0].button(
+        "◀ Previous",
+        key="present_prev",
+        shortcut="ArrowLeft",
+        disabled=i <= 0,
+        on_click=_go_to_slide,
+        args=(slides[max(i - 1, 0)],),
+    )
+    title = slides[i].title if i >= 0 else "Presenter mode: press → or Next to start the slides"
+    cols[1].markdown(f"**Slide {i + 1} of {len(slides)} — {title}**" if i >= 0 else f"**{title}**")
+    cols[2].button(
+        "Next ▶",
+        key="present_next",
+        shortcut="ArrowRight",
+        disabled=i >= len(slides) - 1,
+        on_click=_go_to_slide,
+        args=(slides[min(i + 1, len(slides) - 1)],),
+    )
+    cols[3].button("Exit presenter mode", key="present_exit_button", on_click=_exit_presenter)

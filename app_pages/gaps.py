@@ -3,17 +3,16 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages import common
 from data import loaders
 from geo.coverage import (
     AREA,
     GAP_RANK,
-    N_HUBS,
     CoverageError,
     rank_lcp_gaps,
     rank_lsoa_gaps,
     summarise_coverage,
 )
-from app_pages import common
 from utils import constants as c
 from utils import gap_figures as gf
 from utils.maps import build_hub_map
@@ -69,6 +68,15 @@ def current_settings() -> dict:
         "w": gf.weights_key({k: st.session_state[key] for k, key in WEIGHT_KEYS.items()}),
         "def": st.session_state[AT_RISK_KEY],
         "scale": st.session_state[SCALING_KEY],
+    }
+
+
+def thousands(table) -> dict:
+    """Column settings showing whole-number counts with thousands separators."""
+    return {
+        col: st.column_config.NumberColumn(format="localized")
+        for col in gf.COUNT_COLUMNS
+        if col in table.columns
     }
 
 
@@ -140,31 +148,19 @@ except (RiskError, CoverageError) as err:
     st.stop()
 
 hubs = loaders.load_open_hubs()
-n_sample = int(hubs[c.HUB_SAMPLE].sum()) if len(hubs) else 0
 area_cov = common.filter_area(coverage, area)
 ranked = rank_lcp_gaps(coverage, hubs)
-if area == ALL_LEEDS:
-    headline_row = summarise_coverage(coverage, hubs=hubs).iloc[0]
-else:
-    headline_row = ranked[ranked[AREA] == area].iloc[0]
+leeds_row = summarise_coverage(coverage, hubs=hubs).iloc[0]
+headline_row = leeds_row if area == ALL_LEEDS else ranked[ranked[AREA] == area].iloc[0]
 need_col = gf.need_column(at_risk)
 lsoa_gaps = rank_lsoa_gaps(area_cov, risk_col=need_col)
 
 # --- Headline figures ----------------------------------------------------------------------
-cols = st.columns(5)
-for col, fig in zip(cols, gf.coverage_headlines(headline_row, radius, at_risk), strict=False):
+cols = st.columns(4)
+for col, fig in zip(cols, gf.coverage_headlines(headline_row, radius, at_risk), strict=True):
     col.metric(fig.label, fig.value)
     col.caption(fig.source)
-n_area_hubs = len(hubs) if area == ALL_LEEDS else int(headline_row[N_HUBS])
-cols[4].metric(
-    "Open hubs" + ("" if area == ALL_LEEDS else f" in {area}"),
-    f"{n_area_hubs}",
-)
-cols[4].caption(
-    f"{n_sample} of the {len(hubs)} open hubs in Leeds are illustrative samples"
-    if n_sample
-    else "All hubs are from the register"
-)
+st.caption(gf.hub_count_text(hubs, area))
 missing = gf.missing_inputs_summary(area_cov)
 if missing:
     st.info(missing)
@@ -175,13 +171,19 @@ lcp_table = gf.lcp_gap_table(ranked)
 if area != ALL_LEEDS:
     rank = int(ranked.loc[ranked[AREA] == area, GAP_RANK].iloc[0])
     st.markdown(f"**{area}** ranks **{rank} of {len(ranked)}**.")
-st.dataframe(lcp_table, hide_index=True, width="stretch", key="gaps_lcp_table")
+st.dataframe(
+    lcp_table,
+    hide_index=True,
+    width="stretch",
+    column_config=thousands(lcp_table),
+    key="gaps_lcp_table",
+)
 common.csv_download(lcp_table, f"leeds_lcp_gaps_{radius}m_{at_risk}.csv", key="gaps_lcp_download")
 
 st.plotly_chart(
     gf.build_need_coverage_scatter(
         ranked,
-        summarise_coverage(coverage, hubs=hubs).iloc[0],
+        leeds_row,
         radius_m=radius,
         highlight=gf.top_gaps(ranked)[AREA],
     ),
@@ -202,7 +204,13 @@ st.caption(
 )
 lsoa_table = gf.lsoa_gap_table(lsoa_gaps)
 if len(lsoa_table):
-    st.dataframe(lsoa_table, hide_index=True, width="stretch", key="gaps_lsoa_table")
+    st.dataframe(
+        lsoa_table,
+        hide_index=True,
+        width="stretch",
+        column_config=thousands(lsoa_table),
+        key="gaps_lsoa_table",
+    )
 else:
     st.success(f"Every at-risk LSOA in {where} is within {radius:,} m of an open hub.")
 common.csv_download(

@@ -5,9 +5,9 @@ from datetime import date, datetime
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages import common
 from data import loaders
 from geo import coverage as cov
-from app_pages import common
 from utils import constants as c
 from utils import growth as g
 from utils import growth_figures as gf
@@ -43,7 +43,12 @@ if series.empty:
 st.info(g.illustrative_note(g.hub_counts(hubs)))
 
 # --- Hubs open over time -------------------------------------------------------------------------
-st.plotly_chart(gf.build_growth_chart(series, milestones), width="stretch", key="growth_chart")
+st.plotly_chart(
+    gf.build_growth_chart(series, milestones),
+    width="stretch",
+    theme=None,
+    key="growth_chart",
+)
 with st.expander("Table: hubs open each month, and the public milestones"):
     st.dataframe(series, hide_index=True, width="stretch", key="growth_series_table")
     common.csv_download(series, "leeds_hubs_open_by_month.csv", key="growth_series_download")
@@ -130,6 +135,7 @@ with st.expander("Animated playback of the network's growth (for presenting)"):
     st.plotly_chart(
         gf.build_network_animation(hubs, month_starts, outline=loaders.load_outline()),
         width="stretch",
+        theme=None,
         key="growth_animation",
     )
 
@@ -164,6 +170,7 @@ st.plotly_chart(
         leeds_label=cov.LEEDS_LABEL,
     ),
     width="stretch",
+    theme=None,
     key="growth_coverage_chart",
 )
 st.caption(
@@ -181,7 +188,10 @@ with st.expander("Table: coverage each month, Leeds and every LCP"):
 st.subheader("Context: change in deprivation, IMD 2019 → 2025")
 change = g.deprivation_change_by_lcp(lsoas)
 st.plotly_chart(
-    gf.build_deprivation_change_chart(change), width="stretch", key="growth_deprivation"
+    gf.build_deprivation_change_chart(change),
+    width="stretch",
+    theme=None,
+    key="growth_deprivation",
 )
 st.caption(
     "IoD 2019 ranks were carried to 2021 neighbourhoods through the ONS 2011→2021 LSOA lookup. "

@@ -25,7 +25,7 @@ hubs = loaders.load_open_hubs()
 show_tiles = st.toggle("Street map background (needs internet)", value=False, key="map_tiles")
 
 fmap = build_hub_map(
-    loaders.load_lsoa_map_shapes(),
+    loaders.load_lsoa_map_encoded(),
     indicator_table(lsoas, indicator),
     indicator,
     label=label,

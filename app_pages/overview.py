@@ -3,9 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages import common
 from data import loaders
 from geo.coverage import rank_lcp_gaps, summarise_coverage
-from app_pages import common
 from utils import constants as c
 from utils import gap_figures as gf
 from utils.indicators import headline_figures, indicator_table

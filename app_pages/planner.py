@@ -213,9 +213,10 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
     )
     st_folium(fmap, key="planner_map", returned_objects=[], height=560, use_container_width=True)
     st.caption(
-        "Pink diamonds: recommended new sites, with their reach circles; blue/orange dots: open "
-        "hubs kept (dashed circles). Shading: the measure being maximised."
+        "Pink dots with a black outline: recommended new sites, with their reach circles; "
+        "blue/orange dots: open hubs kept (dashed circles). Shading: the measure being maximised."
     )
+    common.sample_hub_notice(existing)
 
     st.markdown("**Sites in order of marginal gain** (build the first rows first)")
     display = pf.sites_display_table(table, inputs["objective"])
@@ -303,8 +304,15 @@ def _scenario_section() -> None:
     if not names:
         st.caption("No saved scenarios yet: run a recommendation and save it above.")
         return
-    tab_open, tab_compare = st.tabs(["Open a scenario", "Compare two scenarios"])
-    with tab_open:
+    # A keyed radio, not st.tabs: tabs jump back to the first one whenever the page above changes.
+    mode = st.radio(
+        "Scenarios",
+        ["Open a scenario", "Compare two scenarios"],
+        horizontal=True,
+        label_visibility="collapsed",
+        key="planner_scenario_mode",
+    )
+    if mode == "Open a scenario":
         name = st.selectbox("Scenario", names, index=None, key="planner_open")
         sc = _load(name) if name else None
         if sc is not None:
@@ -336,7 +344,7 @@ def _scenario_section() -> None:
             if b3.button("Delete scenario", key="planner_open_delete"):
                 loaders.register_store().delete_scenario(name)
                 st.rerun()
-    with tab_compare:
+    else:
         a, b = st.columns(2)
         name_a = a.selectbox("First scenario", names, index=None, key="planner_compare_a")
         name_b = b.selectbox("Second scenario", names, index=None, key="planner_compare_b")
@@ -348,7 +356,13 @@ def _scenario_section() -> None:
             if any(v is None for v in pair.values()):
                 return
             table = pf.comparison_table(pair, OBJECTIVES)
-            st.dataframe(table, hide_index=True, width="stretch", key="planner_compare")
+            st.dataframe(
+                table,
+                hide_index=True,
+                width="stretch",
+                height=(len(table) + 1) * 35 + 3,  # every measure visible without scrolling
+                key="planner_compare",
+            )
             common.csv_download(
                 table, "scenario_comparison.csv", "Download comparison (CSV)", key="planner_cmp_dl"
             )
@@ -433,6 +447,5 @@ else:
 
 st.subheader("What the model assumes")
 _assumptions(existing)
-common.sample_hub_notice(existing)
 _scenario_section()
 _sync_url(run=shown and venues is None)

@@ -15,11 +15,17 @@ import streamlit as st
 
 from data import built
 from data.assets import LEAFLET_CSS, LEAFLET_JS, assets_present, install_assets
-from data.build import build_all, simplify_for_map
+from data.build import build_all, read_lsoa11_to_21, simplify_for_map
 from data.register_store import RegisterStore
-from data.sources import build_dir
+from data.sources import MissingSourceError, build_dir, source_dir
 from geo.coverage import coverage_by_lsoa, summarise_coverage
-from geo.footprints import attach_lcp, dissolve_footprints
+from geo.footprints import (
+    aggregate_by_lcp,
+    apply_footprint_upload,
+    attach_lcp,
+    dissolve_footprints,
+    read_footprint_file,
+)
 from geo.sites import (
     SiteRecommendation,
     SitesNeeded,
@@ -33,7 +39,8 @@ from geo.sites import (
 from utils import constants as c
 from utils.growth import MONTH as GROWTH_MONTH
 from utils.growth import coverage_over_time, growth_series
-from utils.hubs import open_on, validate_register
+from utils.hubs import RowError, open_on, read_register_file, validate_register
+from utils.maps import encode_shapes
 from utils.risk import at_risk_flags, compute_risk_index
 from utils.venues import read_venues_csv, validate_venues
 from utils.view_state import ALL_LEEDS
@@ -68,6 +75,12 @@ def load_lsoa_map_shapes() -> gpd.GeoDataFrame:
     """LSOA polygons simplified for drawing."""
     ensure_ready()
     return built.read_lsoa_map_shapes()
+
+
+@st.cache_data(show_spinner=False)
+def load_lsoa_map_encoded() -> dict[str, list[list[str]]]:
+    """LSOA drawing shapes, encoded once per server (pass as ``shapes`` to build_hub_map)."""
+    return encode_shapes(load_lsoa_map_shapes())
 
 
 @st.cache_data(show_spinner=False)
@@ -539,3 +552,99 @@ def load_sites_needed(
         footprints_version(),
         date.today(),
     )
+
+
+# --- Hubs page: the stored register, its history and uploads ------------------------------------
+# Keyed by the register / footprints version like everything above, so a save refreshes them.
+
+
+@st.cache_data(show_spinner=False)
+def _stored_register(register: int) -> pd.DataFrame:
+    return register_store().load()
+
+
+def load_stored_register() -> pd.DataFrame:
+    """The register as stored (the columns of data/hubs.csv, nothing derived), for editing."""
+    return _stored_register(register_version())
+
+
+@st.cache_data(show_spinner=False)
+def _register_history(register: int) -> pd.DataFrame:
+    return register_store().history()
+
+
+def load_register_history() -> pd.DataFrame:
+    """Saved versions of the register, newest first (see RegisterStore.history)."""
+    return _register_history(register_version())
+
+
+def check_register(df: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
+    """Validate a whole candidate register against the postcodes, LSOAs and footprints in force.
+
+    Returns utils.hubs.validate_register's (valid rows with derived columns, row errors).
+    """
+    return validate_register(
+        df, load_postcodes(), load_lsoas(), date.today(), load_footprints(footprints_version())
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _register_upload(
+    data: bytes, filename: str, footprints: int, today: date
+) -> tuple[pd.DataFrame, pd.DataFrame, list[RowError]]:
+    raw = read_register_file(data, filename)
+    valid, errors = validate_register(
+        raw, load_postcodes(), load_lsoas(), today, load_footprints(footprints)
+    )
+    return raw, valid, errors
+
+
+def load_register_upload(
+    data: bytes, filename: str
+) -> tuple[pd.DataFrame, pd.DataFrame, list[RowError]]:
+    """Read and validate an uploaded register: (rows as read, valid rows, row errors).
+
+    Raises utils.hubs.HubRegisterError when the whole file is unusable.
+    """
+    return _register_upload(data, filename, footprints_version(), date.today())
+
+
+@st.cache_data(show_spinner=False)
+def load_lsoa11_to_21() -> pd.DataFrame | None:
+    """The derived LSOA 2011 -> 2021 lookup, or None when its source file is not on this machine."""
+    try:
+        return read_lsoa11_to_21(source_dir())
+    except MissingSourceError:
+        return None
+
+
+@st.cache_data(show_spinner=False)
+def _footprint_upload(
+    data: bytes, filename: str, footprints: int
+) -> tuple[pd.DataFrame, pd.DataFrame, list[RowError]]:
+    raw = read_footprint_file(data, filename)
+    lookup, errors = apply_footprint_upload(
+        load_footprints(footprints), raw, load_lsoas()[c.LSOA], load_lsoa11_to_21()
+    )
+    return raw, lookup, errors
+
+
+def load_footprint_upload(
+    data: bytes, filename: str
+) -> tuple[pd.DataFrame, pd.DataFrame, list[RowError]]:
+    """Read and check an uploaded LSOA -> LCP lookup: (rows as read, lookup to use, row errors).
+
+    With errors the lookup returned is the one in force (geo.footprints.apply_footprint_upload).
+    Raises geo.footprints.FootprintError when the file cannot be read at all.
+    """
+    return _footprint_upload(data, filename, footprints_version())
+
+
+@st.cache_data(show_spinner=False)
+def _footprint_summary(footprints: int) -> pd.DataFrame:
+    return aggregate_by_lcp(load_lsoas(), load_footprints(footprints), [])
+
+
+def load_footprint_summary() -> pd.DataFrame:
+    """One row per LCP in force: lcp, lcp_status, n_lsoas, pop_total (mid-2022)."""
+    return _footprint_summary(footprints_version())

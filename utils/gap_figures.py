@@ -20,7 +20,7 @@ from utils.risk import (
     DEFAULT_SPEC,
     RISK_MISSING,
 )
-from utils.view_state import ParamSpec
+from utils.view_state import ALL_LEEDS, ParamSpec
 
 # --- Settings a user can change on the Gaps page ----------------------------------------------
 
@@ -152,6 +152,15 @@ LCP_TABLE_COLUMNS = {
 }
 
 
+# Whole-number counts in the tables (shown with thousands separators).
+COUNT_COLUMNS = (
+    "At-risk residents beyond reach",
+    "At-risk residents",
+    "Residents",
+    "Nearest hub (m, straight line)",
+)
+
+
 def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The LCP ranking (``rank_lcp_gaps``) with plain-English column names, rounded."""
     out = pd.DataFrame(ranked[list(LCP_TABLE_COLUMNS)]).rename(columns=LCP_TABLE_COLUMNS)
@@ -224,6 +233,20 @@ def lsoa_coverage_table(by_lsoa: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(c.RISK_INDEX, ascending=False, na_position="last").reset_index(drop=True)
 
 
+def hub_count_text(hubs: pd.DataFrame, area: str) -> str:
+    """How many open hubs there are (in the area and in Leeds), honest about samples."""
+    n, n_sample = len(hubs), int(hubs[c.HUB_SAMPLE].sum()) if len(hubs) else 0
+    leeds = f"{n} open hubs in Leeds" + (
+        f", {n_sample} of them illustrative samples (not real sites)" if n_sample else ""
+    )
+    if area == ALL_LEEDS or c.LCP not in hubs.columns:
+        return leeds + "."
+    here = hubs[hubs[c.LCP] == area]
+    k, k_sample = len(here), int(here[c.HUB_SAMPLE].sum()) if len(here) else 0
+    sample = f" ({k_sample} illustrative)" if k_sample else ""
+    return f"{k} open hubs in {area}{sample}; {leeds}."
+
+
 def missing_inputs_summary(by_lsoa: pd.DataFrame) -> str:
     """One sentence on LSOAs whose index lacks inputs ("" when every input was present)."""
     if RISK_MISSING not in by_lsoa.columns:
@@ -247,34 +270,39 @@ def top_gaps(ranked: pd.DataFrame, n: int = N_TOP_GAPS) -> pd.DataFrame:
     return ranked[ranked[cov.UNCOVERED_AT_RISK_POP] > 0].head(n).reset_index(drop=True)
 
 
-def coverage_headlines(leeds: pd.Series, radius_m: int, at_risk: str) -> list[Headline]:
-    """Leeds coverage figures (one ``summarise_coverage`` row) as labelled headlines."""
+def coverage_headlines(summary: pd.Series, radius_m: int, at_risk: str) -> list[Headline]:
+    """Coverage figures of one ``summarise_coverage`` row (Leeds or an LCP) as short headlines.
+
+    Values stay short enough for four metrics in a row; the counts go in the ``source`` line.
+    """
 
     def pct(value: float) -> str:
         return "no data" if pd.isna(value) else f"{value:.0f}%"
 
-    source = f"Within {radius_m:,} m straight line of an open hub"
-    per_10k = leeds[cov.HUBS_PER_10K_AT_RISK]
+    reach = f"{radius_m:,} m (straight line) of an open hub"
+    at_risk_covered = summary[cov.AT_RISK_POP] - summary[cov.UNCOVERED_AT_RISK_POP]
+    per_10k = summary[cov.HUBS_PER_10K_AT_RISK]
     return [
         Headline(
-            "Residents within reach of a hub",
-            f"{pct(leeds[cov.COVERED_PCT])} ({leeds[cov.COVERED_POP]:,.0f})",
-            source,
+            "Residents within reach",
+            pct(summary[cov.COVERED_PCT]),
+            f"{summary[cov.COVERED_POP]:,.0f} of {summary[cov.POPULATION]:,.0f} live within {reach}",
         ),
         Headline(
             "At-risk residents within reach",
-            f"{pct(leeds[cov.AT_RISK_COVERED_PCT])} of {leeds[cov.AT_RISK_POP]:,.0f}",
-            f"At risk: {AT_RISK_SHORT[at_risk]}",
+            pct(summary[cov.AT_RISK_COVERED_PCT]),
+            f"{at_risk_covered:,.0f} of {summary[cov.AT_RISK_POP]:,.0f} at-risk residents "
+            f"(at risk: {AT_RISK_SHORT[at_risk]})",
         ),
         Headline(
-            "At-risk residents beyond reach",
-            f"{leeds[cov.UNCOVERED_AT_RISK_POP]:,.0f}",
-            source,
+            "At-risk beyond reach",
+            f"{summary[cov.UNCOVERED_AT_RISK_POP]:,.0f}",
+            f"At-risk residents not within {reach}",
         ),
         Headline(
-            "Hubs per 10,000 at-risk residents",
+            "Hubs per 10,000 at risk",
             "no data" if pd.isna(per_10k) else f"{per_10k:.2f}",
-            "Open hubs today (samples included)",
+            "Open hubs today (illustrative samples included) per 10,000 at-risk residents",
         ),
     ]
 
@@ -336,8 +364,13 @@ def build_need_coverage_scatter(
             x=need,
             y=covered,
             mode="markers+text",
-            text=rows[cov.AREA].map(html.escape),
-            textposition="top center",
+            # LCPs with nobody at risk sit in a pile at x = 0; their names go in the hover only.
+            text=[
+                html.escape(str(a)) if n > 0 or a in marked else ""
+                for a, n in zip(rows[cov.AREA], need, strict=True)
+            ],
+            hovertext=rows[cov.AREA].map(lambda a: html.escape(str(a))),
+            textposition="middle right",
             textfont={"size": 13},
             marker={
                 "size": sizes,
@@ -347,7 +380,7 @@ def build_need_coverage_scatter(
             },
             customdata=custom,
             hovertemplate=(
-                "<b>%{text}</b><br>At risk: %{x:.1f}% of residents"
+                "<b>%{hovertext}</b><br>At risk: %{x:.1f}% of residents"
                 "<br>Within reach: %{y:.1f}% of residents"
                 "<br>At-risk residents beyond reach: %{customdata[0]:,.0f}"
                 " of %{customdata[1]:,.0f}<br>Residents: %{customdata[2]:,.0f}"
@@ -384,7 +417,8 @@ def build_need_coverage_scatter(
         xaxis={
             "title": "Need: residents at risk (%)",
             "gridcolor": "#e5e5e5",
-            "rangemode": "tozero",
+            # Room for the names printed to the right of the dots.
+            "range": [-3, max(float(need.max()) if len(need) else 0.0, 10.0) * 1.3],
         },
         yaxis={
             "title": f"Coverage: residents within {radius_m:,} m of a hub (%)",

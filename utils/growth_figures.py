@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from html import escape
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 import numpy as np
@@ -45,14 +46,21 @@ TITLE_SIZE = 24
 SAMPLE_PATTERN = "/"  # hatching marks illustrative hubs
 SAMPLE_OPACITY = 0.45
 
-# Label layout assumes a wide (Streamlit "wide" layout) plot; the figure still resizes.
-_PLOT_WIDTH_PX = 1100.0
-_DATA_HEIGHT_PX = 420.0
+# Label layout assumes a plot area about 820 px wide (a wide Streamlit column on a laptop);
+# wider screens only spread the labels further apart. The figure is laid out in pixels so that
+# it stays about 600 px tall however many milestones and LCPs there are.
+_PLOT_WIDTH_PX = 820.0
+_PLOT_HEIGHT_PX = 330.0  # milestone labels along the top of the plot area, the data below
+_MARGIN_TOP_PX = 100.0  # title and subtitle
+_AXIS_PX = 36.0  # x tick labels under the plot
+_LEGEND_ENTRY_PX = 215.0  # text; the swatch adds about 40 px
+_LEGEND_ROW_PX = 24.0
 _LINE_PX = FONT_SMALL * 1.35
 _CHAR_PX = FONT_SMALL * 0.56
-_LABEL_CHARS = 24
+_LABEL_CHARS = 30
 _GAP_PX = 8.0
-_MAX_SHIFT_PX = 420.0
+_MAX_SHIFT_PX = 300.0
+_PROVISIONAL = "Provisional: "
 
 
 class OutlineError(g.GrowthError):
@@ -105,18 +113,18 @@ def _wrap(text: str, width: int = 30) -> str:
     return "<br>".join(lines)
 
 
-def _headline(row: pd.Series) -> str:
-    """A short line for a milestone: scope plus hub counts or the kind of event."""
-    scope = row[g.MS_SCOPE]
-    scope = scope if len(scope) <= 28 else scope[:27] + "…"
-    added, total = row[g.MS_HUBS_ADDED], row[g.MS_HUBS_TOTAL]
-    if not pd.isna(added):
-        noun = "hub" if int(added) == 1 else "hubs"
-        return f"{scope}: +{int(added)} {noun}"
-    if not pd.isna(total):
-        return f"{scope}: {int(total)} hubs stated"
-    event = row[g.MS_EVENT].replace("_", " ") if row[g.MS_EVENT] else "milestone"
-    return f"{scope}: {event}"
+def _headline(part: pd.DataFrame) -> str:
+    """A short 'what happened' for milestones sharing a date label: hub counts, else events."""
+    added = [int(v) for v in part[g.MS_HUBS_ADDED] if not pd.isna(v)]
+    totals = [int(v) for v in part[g.MS_HUBS_TOTAL] if not pd.isna(v)]
+    if added:
+        text = " / ".join(f"+{v}" for v in added) + (" hub" if added == [1] else " hubs")
+    elif totals:
+        text = f"{max(totals)} hubs stated"
+    else:
+        events = [e.replace("_", " ") for e in part[g.MS_EVENT] if e]
+        text = ", ".join(dict.fromkeys(events)) or "milestone"
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
 
 
 _MARKER = {
@@ -135,15 +143,19 @@ def _layout_boxes(
 ) -> list[tuple[float, int]]:
     """Greedy label layout: (left, row) per box, in anchor order, no two boxes overlapping.
 
-    Each box goes in the first row with a free slot within _MAX_SHIFT_PX of its anchor (left or
-    right of it), as close to the anchor as possible; clustered milestones (most public dates fall
-    in Aug-Oct 2022) therefore stack instead of overprinting.
+    Each box would start at its anchor; it goes in the first row with a free slot within
+    _MAX_SHIFT_PX of there, as close to it as possible; clustered milestones (most public dates fall
+    in Aug-Oct 2022) therefore stack instead of overprinting. Boxes are placed latest first: the
+    network grows, so the top rows go to the late labels over the tallest data, and the lower
+    rows fill from the left, where the data are still low.
     """
     rows: list[list[tuple[float, float]]] = []
-    placed = []
-    for anchor, (w, _h) in zip(anchors, sizes, strict=True):
+    placed: list[tuple[float, int]] = [(0.0, 0)] * len(anchors)
+    order = sorted(range(len(anchors)), key=lambda i: -anchors[i])
+    for i in order:
+        anchor, (w, _h) = anchors[i], sizes[i]
         hi = max(width - w, 0.0)
-        home = min(max(anchor, 0.0), hi)
+        home = min(max(anchor, 0.0), hi)  # starting at its date, where its marker sits
         choice = None
         for r, boxes in enumerate(rows):
             candidates = [home]
@@ -153,45 +165,87 @@ def _layout_boxes(
                 x
                 for x in candidates
                 if 0 <= x <= hi
-                and abs(x - anchor) <= _MAX_SHIFT_PX
+                and abs(x - home) <= _MAX_SHIFT_PX
                 and all(x + w + _GAP_PX <= a or x >= b + _GAP_PX for a, b in boxes)
             ]
             if free:
-                choice = (min(free, key=lambda x: abs(x - anchor)), r)
+                choice = (min(free, key=lambda x: abs(x - home)), r)
                 break
         if choice is None:
             rows.append([])
             choice = (home, len(rows) - 1)
         rows[choice[1]].append((choice[0], choice[0] + w))
-        placed.append(choice)
+        placed[i] = choice
     return placed
 
 
 def _milestone_text(label: str, part: pd.DataFrame) -> tuple[str, int, int]:
-    """Annotation HTML (date label, one line per milestone, linked source) and its size.
+    """Annotation HTML (date label and what happened, then the linked source) and its size.
 
-    Returns the HTML, the widest line in characters and the number of lines.
+    Returns the HTML, the widest line in characters and the number of lines. The scope and
+    description of each milestone are in the marker's hover text and the milestone table.
     """
     first_url = {_short_domain(u): u.split(";")[0].strip() for u in part[g.MS_SOURCE][::-1]}
-    lines = [_wrap(_headline(row), _LABEL_CHARS).split("<br>") for _, row in part.iterrows()]
-    flat = [line for group in lines for line in group]
+    what = _headline(part)
     links = [
         f'<i><a href="{escape(url, quote=True)}">{escape(domain)}</a></i>'
         for domain, url in sorted(first_url.items())
     ]
-    html = "<br>".join([f"<b>{escape(label)}</b>", *map(escape, flat), *links])
-    widest = max(len(x) for x in [label, *flat, *first_url])
-    return html, widest, len(flat) + 1 + len(links)
+    html = "<br>".join([f"<b>{escape(label)}</b> · {escape(what)}", *links])
+    # Bold text is about 10% wider.
+    widest = max([int(len(label) * 1.1) + 3 + len(what), *map(len, first_url)])
+    return html, widest, 1 + len(links)
+
+
+class _MilestoneLayout(NamedTuple):
+    groups: list  # ((label, date), rows) per annotation, in date order
+    texts: list[str]
+    sizes: list[tuple[float, float]]  # (width, height) px
+    placed: list[tuple[float, int]]  # (left px, row)
+    row_top: list[float]  # px below the top of the plot area
+    band: float  # px taken by all rows
+
+
+def _layout_milestones(
+    milestones: pd.DataFrame, x_range: tuple[pd.Timestamp, pd.Timestamp]
+) -> _MilestoneLayout:
+    """Where each milestone label goes: rows from the top of the plot area, none overlapping."""
+    x0, x1 = x_range
+    span = (x1 - x0) / pd.Timedelta(days=1)
+    groups = sorted(
+        milestones.reset_index(drop=True).groupby([g.MS_LABEL, g.MS_DATE], sort=False),
+        key=lambda item: item[0][1],
+    )
+    texts, sizes, anchors = [], [], []
+    for (label, when), part in groups:
+        html, widest, n_lines = _milestone_text(label, part)
+        texts.append(html)
+        sizes.append((widest * _CHAR_PX + 12, n_lines * _LINE_PX + 8))
+        anchors.append((when - x0) / pd.Timedelta(days=1) / span * _PLOT_WIDTH_PX)
+    placed = _layout_boxes(anchors, sizes, _PLOT_WIDTH_PX)
+    n_rows = max(row for _, row in placed) + 1
+    row_h = [
+        max(h for (_, h), (_, r) in zip(sizes, placed, strict=True) if r == k)
+        for k in range(n_rows)
+    ]
+    row_top = [sum(row_h[:k]) + 4 * k + 4 for k in range(n_rows)]
+    return _MilestoneLayout(groups, texts, sizes, placed, row_top, row_top[-1] + row_h[-1])
 
 
 def _add_milestones(
-    fig: go.Figure, milestones: pd.DataFrame, x_range: tuple[pd.Timestamp, pd.Timestamp]
-) -> float:
-    """Draw milestones; return the height in pixels of the label band above the data.
+    fig: go.Figure,
+    layout: _MilestoneLayout,
+    x_range: tuple[pd.Timestamp, pd.Timestamp],
+    plot_h: float,
+) -> list[tuple[pd.Timestamp, pd.Timestamp, float]]:
+    """Draw milestones along the top of a plot area ``plot_h`` px tall.
 
     Day/month dates get a dashed vertical line; years, seasons and ranges a shaded span over
     their window; "before"/"after" dates only a "≤"/"≥" triangle at the bound, never a precise
     line. Milestones sharing a date label share one annotation, with their source(s).
+
+    Returns, per label, the dates it spans (with its leader line) and its bottom edge in px
+    below the top of the plot area, so the caller can keep the data clear of the labels.
     """
     x0, x1 = x_range
     span = (x1 - x0) / pd.Timedelta(days=1)
@@ -202,29 +256,10 @@ def _add_milestones(
     def to_date(px: float) -> pd.Timestamp:
         return x0 + pd.Timedelta(days=px / _PLOT_WIDTH_PX * span)
 
-    groups = sorted(
-        milestones.reset_index(drop=True).groupby([g.MS_LABEL, g.MS_DATE], sort=False),
-        key=lambda item: item[0][1],
-    )
-    texts, sizes, anchors = [], [], []
-    for (label, when), part in groups:
-        html, widest, n_lines = _milestone_text(label, part)
-        texts.append(html)
-        sizes.append((widest * _CHAR_PX + 12, n_lines * _LINE_PX + 8))
-        anchors.append(to_px(when))
-    placed = _layout_boxes(anchors, sizes, _PLOT_WIDTH_PX)
-    n_rows = max(row for _, row in placed) + 1
-    row_h = [
-        max(h for (_, h), (_, r) in zip(sizes, placed, strict=True) if r == k)
-        for k in range(n_rows)
-    ]
-    row_top = [sum(row_h[:k]) + 6 * k for k in range(n_rows)]
-    band = sum(row_h) + 6 * n_rows
-    plot_h = _DATA_HEIGHT_PX + band
-
+    boxes = []
     hover, xs, ys, symbols = [], [], [], []
     for i, (((label, when), part), html, (left, row)) in enumerate(
-        zip(groups, texts, placed, strict=True)
+        zip(layout.groups, layout.texts, layout.placed, strict=True)
     ):
         first = part.iloc[0]
         precision = first[g.MS_PRECISION]
@@ -239,12 +274,14 @@ def _add_milestones(
                 line_width=0,
                 layer="below",
             )
-        top = 1 - row_top[row] / plot_h
-        mid = 1 - (row_top[row] + _LINE_PX * 0.6) / plot_h  # the bold date line
+        top_px = layout.row_top[row]
+        mid = 1 - (top_px + _LINE_PX * 0.6) / plot_h  # the bold date line
+        width, height = layout.sizes[i]
         fig.add_annotation(
             hovertext="<br>".join(escape(u) for u in part[g.MS_SOURCE].unique()),
             x=to_date(left),
-            y=top,
+            y=1,
+            yshift=-top_px,  # pixels, so rows never overlap whatever the plot's height
             yref="paper",
             text=html,
             showarrow=False,
@@ -254,7 +291,7 @@ def _add_milestones(
             font={"size": FONT_SMALL, "color": "#222222"},
             bgcolor="rgba(255,255,255,0.85)",
         )
-        anchor, width = to_px(when), sizes[i][0]
+        anchor = to_px(when)
         if not left - 4 <= anchor <= left + width + 4:  # label moved off its date: leader line
             fig.add_shape(
                 type="line",
@@ -265,6 +302,13 @@ def _add_milestones(
                 yref="paper",
                 line={"color": COLOUR_MILESTONE, "width": 1, "dash": "dot"},
             )
+        boxes.append(
+            (
+                min(when, to_date(left)),
+                max(when, to_date(left + width)),
+                top_px + height,
+            )
+        )
         for _, row_ in part.iterrows():
             xs.append(when)
             ys.append(mid)
@@ -295,7 +339,14 @@ def _add_milestones(
     fig.update_layout(
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
     )
-    return band
+    return boxes
+
+
+def _legend_name(group: str) -> str:
+    """A legend label short enough for a column: 'Provisional: Pudsey area' -> 'Pudsey*'."""
+    if group.startswith(_PROVISIONAL):
+        return group[len(_PROVISIONAL) :].removesuffix(" area") + "*"
+    return group
 
 
 def build_growth_chart(
@@ -333,6 +384,7 @@ def build_growth_chart(
                 y=part[g.OPEN_REAL],
                 name=f"{group}: real",
                 legendgroup=group,
+                showlegend=False,
                 stackgroup="hubs",
                 line={"shape": "hv", "color": colour, "width": 1},
                 fillcolor=colour,
@@ -346,6 +398,7 @@ def build_growth_chart(
                     y=part[g.OPEN_SAMPLE],
                     name=f"{group}: illustrative",
                     legendgroup=group,
+                    showlegend=False,
                     stackgroup="hubs",
                     line={"shape": "hv", "color": _rgba(colour, SAMPLE_OPACITY), "width": 1},
                     fillcolor=_rgba(colour, SAMPLE_OPACITY * 0.6),
@@ -386,7 +439,8 @@ def build_growth_chart(
         y_max = max(float(totals[g.OPEN_HUBS].max()), 1.0)
     else:
         subtitle, y_max = "No dated hubs in the register", 1.0
-    band = 0.0
+    plot_h = _PLOT_HEIGHT_PX
+    y_top = y_max * 1.08
     x_range = None
     if milestones is not None and len(milestones):
         dates = pd.concat(
@@ -399,18 +453,51 @@ def build_growth_chart(
         ).dropna()
         pad = (dates.max() - dates.min()) * 0.02 + pd.Timedelta(days=15)
         x_range = (dates.min() - pad, dates.max() + pad)
-        band = _add_milestones(fig, milestones, x_range)
-    plot_h = _DATA_HEIGHT_PX + band
-    # The data fill the bottom _DATA_HEIGHT_PX; milestone labels sit in the band above.
-    y_top = y_max * 1.08 * plot_h / _DATA_HEIGHT_PX
+        layout = _layout_milestones(milestones, x_range)
+        plot_h = max(plot_h, layout.band / 0.6)  # the data keep at least 40% of the height
+        # Labels sit over the top of the plot; raise the y range just enough that the data
+        # under each label stay below it (the network grows, so early labels can sit low).
+        for start, stop, bottom in _add_milestones(fig, layout, x_range, plot_h):
+            window = totals[
+                (totals[g.MONTH] > start - pd.Timedelta(days=31)) & (totals[g.MONTH] <= stop)
+            ]
+            under = float(window[g.OPEN_HUBS].max()) if len(window) else 0.0
+            y_top = max(y_top, under * 1.04 * plot_h / (plot_h - bottom))
+    # Legend: one swatch per group (legend-only shapes; each toggles its real and
+    # illustrative bands), plus the total line and the milestones.
+    for i, group in enumerate(groups):
+        fig.add_shape(
+            type="path",
+            path="M 0,0 L 0,0 Z",
+            xref="paper",
+            yref="paper",
+            fillcolor=_colour(i),
+            line={"width": 0},
+            showlegend=True,
+            name=_legend_name(group),
+            legendgroup=group,
+            legendrank=i,
+        )
+    n_entries = len(groups) + 1 + int(milestones is not None and len(milestones) > 0)
+    per_row = max(int(_PLOT_WIDTH_PX // (_LEGEND_ENTRY_PX + 40)), 1)
+    legend_h = math.ceil(n_entries / per_row) * _LEGEND_ROW_PX + 10
+    provisional = any(str(group).startswith(_PROVISIONAL) for group in groups)
     _base_layout(fig, title, subtitle)
     fig.update_layout(
         xaxis={"title": None, "range": list(x_range) if x_range else None},
         yaxis={"title": "Hubs open (first of month)", "range": [0, y_top]},
-        legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
+        legend={
+            "orientation": "h",
+            "y": -_AXIS_PX / plot_h,
+            "yanchor": "top",
+            "entrywidth": _LEGEND_ENTRY_PX,
+            "entrywidthmode": "pixels",
+            "traceorder": "normal",
+            "title": {"text": "* provisional footprint" if provisional else "", "side": "top"},
+        },
         hovermode="x unified",
-        height=int(plot_h + 110 + 170),
-        margin={"b": 170},
+        height=int(_MARGIN_TOP_PX + plot_h + _AXIS_PX + legend_h + 24 * provisional + 20),
+        margin={"t": _MARGIN_TOP_PX, "b": _AXIS_PX + legend_h + 24 * provisional + 20},
     )
     return fig
 

@@ -106,14 +106,14 @@ def headline_figures(lsoas: pd.DataFrame, n_hubs_real: int, n_hubs_sample: int) 
         Headline("Residents", f"{pop:,}", c.SOURCE_POP2022),
         Headline(
             "LSOAs in England's most deprived 10%",
-            f"{most_deprived} ({pop_md:,} residents)",
-            c.SOURCE_IOD2025,
+            f"{most_deprived}",
+            f"{pop_md:,} residents. {c.SOURCE_IOD2025}",
         ),
         Headline(
             "Open hubs in the register",
-            f"{n_hubs_real + n_hubs_sample}"
-            + (f" ({n_hubs_sample} illustrative samples)" if n_hubs_sample else ""),
-            "Hub register (this dashboard)",
+            f"{n_hubs_real + n_hubs_sample}",
+            (f"{n_hubs_sample} are illustrative samples, not real sites. " if n_hubs_sample else "")
+            + "Hub register (this dashboard)",
         ),
     ]
 

@@ -10,6 +10,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import polyline
+import shapely
 from branca.element import MacroElement, Template
 
 from utils import constants as c
@@ -123,19 +125,48 @@ def _legend_element(
     return element
 
 
+def encode_geometry(geom: shapely.Geometry) -> list[list[str]]:
+    """Encode a (multi)polygon as polygons of rings in Google's encoded-polyline format.
+
+    Five decimals (about 1 m) as lon/lat pairs; the browser decodes them back to GeoJSON. An
+    encoded ring takes about a fifth of the bytes of the same ring as GeoJSON text.
+    """
+    polys = [geom] if isinstance(geom, shapely.Polygon) else list(getattr(geom, "geoms", []))
+    return [
+        [polyline.encode(list(ring.coords), 5, geojson=True) for ring in (p.exterior, *p.interiors)]
+        for p in polys
+        if isinstance(p, shapely.Polygon) and not p.is_empty
+    ]
+
+
+def encoded_features(gdf: gpd.GeoDataFrame, props: list[dict] | None = None) -> list[dict]:
+    """Features for ``EncodedPolygons``: properties plus encoded geometry, one per row."""
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise ValueError("Shapes must be in EPSG:4326 to draw.")
+    props = props or [{} for _ in range(len(gdf))]
+    return [{"p": p, "g": encode_geometry(g)} for p, g in zip(props, gdf.geometry, strict=True)]
+
+
+def encode_shapes(gdf: gpd.GeoDataFrame, key_col: str = c.LSOA) -> dict[str, list[list[str]]]:
+    """Encoded geometry by key (e.g. LSOA code), for loaders to cache once per server."""
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise ValueError("Shapes must be in EPSG:4326 to draw.")
+    return {k: encode_geometry(g) for k, g in zip(gdf[key_col], gdf.geometry, strict=True)}
+
+
 def lsoa_features(
-    shapes: gpd.GeoDataFrame,
+    shapes: gpd.GeoDataFrame | dict[str, list[list[str]]],
     table: pd.DataFrame,
     value_col: str,
     decile_col: str | None,
     highlight: set[str] | None = None,
-) -> dict:
-    """GeoJSON FeatureCollection of LSOAs carrying only what the tooltip and style need.
+) -> list[dict]:
+    """Encoded LSOA features carrying only what the tooltip and style need.
 
     Parameters
     ----------
-    shapes : GeoDataFrame
-        LSOA code and (simplified) geometry, EPSG:4326.
+    shapes : GeoDataFrame or dict
+        LSOA code and (simplified) geometry in EPSG:4326, or its ``encode_shapes`` result.
     table : DataFrame
         One row per LSOA with names, ward, MSOA name, the value and decile columns.
     value_col, decile_col : str
@@ -143,34 +174,144 @@ def lsoa_features(
     highlight : set of str, optional
         LSOA codes to outline strongly (e.g. uncovered high-need areas).
     """
-    if shapes.crs is None or shapes.crs.to_epsg() != 4326:
-        raise ValueError("LSOA shapes must be in EPSG:4326 to draw.")
-    merged = shapes[[c.LSOA, "geometry"]].merge(table, on=c.LSOA, how="left", validate="one_to_one")
+    encoded = shapes if isinstance(shapes, dict) else encode_shapes(shapes)
+    merged = pd.DataFrame({c.LSOA: list(encoded)}).merge(
+        table, on=c.LSOA, how="left", validate="one_to_one"
+    )
     classes, _ = classify(merged[value_col])
-    highlight = highlight or set()
-    features = []
-    for i, row in enumerate(merged.itertuples(index=False)):
-        code = getattr(row, c.LSOA)
-        props = {
-            _P_CODE: code,
-            _P_NAME: getattr(row, c.LSOA_NAME, ""),
-            _P_MSOA: getattr(row, c.MSOA_NAME, ""),
-            _P_WARD: getattr(row, c.WARD_NAME, ""),
-            _P_VALUE: format_value(merged[value_col].iat[i]),
-            _P_DECILE: "" if decile_col is None else format_value(merged[decile_col].iat[i]),
-            _P_CLASS: -1 if pd.isna(classes.iat[i]) else int(classes.iat[i]),
+    blank = pd.Series("", index=merged.index)
+    props = pd.DataFrame(
+        {
+            _P_CODE: merged[c.LSOA],
+            _P_NAME: merged.get(c.LSOA_NAME, blank).fillna(""),
+            _P_MSOA: merged.get(c.MSOA_NAME, blank).fillna(""),
+            _P_WARD: merged.get(c.WARD_NAME, blank).fillna(""),
+            _P_VALUE: merged[value_col].map(format_value),
+            _P_DECILE: blank if decile_col is None else merged[decile_col].map(format_value),
+            _P_CLASS: classes.fillna(-1).astype(int),
         }
-        if code in highlight:
-            props["h"] = 1
-        features.append(
-            {
-                "type": "Feature",
-                "id": code,
-                "properties": props,
-                "geometry": row.geometry.__geo_interface__,
+    ).to_dict("records")
+    highlight = highlight or set()
+    for prop in props:
+        if prop[_P_CODE] in highlight:
+            prop["h"] = 1
+    return [{"p": prop, "g": encoded[prop[_P_CODE]]} for prop in props]
+
+
+class EncodedPolygons(MacroElement):
+    """A Leaflet GeoJSON layer sent as encoded polylines and decoded in the browser.
+
+    Parameters
+    ----------
+    features : list of dict
+        From ``encoded_features``/``lsoa_features``: ``{"p": properties, "g": polygons}``.
+    style_js : str
+        A JavaScript function ``feature -> Leaflet path style``.
+    tooltip_js : str, optional
+        A JavaScript function ``(properties, esc) -> html``; ``esc`` escapes text.
+    interactive : bool
+        Whether paths react to the mouse (outline layers do not).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+          function decode(s) {
+            var pts = [], i = 0, lat = 0, lng = 0;
+            while (i < s.length) {
+              var b, shift = 0, r = 0;
+              do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << shift; shift += 5; } while (b >= 32);
+              lat += (r & 1) ? ~(r >> 1) : (r >> 1);
+              shift = 0; r = 0;
+              do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << shift; shift += 5; } while (b >= 32);
+              lng += (r & 1) ? ~(r >> 1) : (r >> 1);
+              pts.push([lng / 1e5, lat / 1e5]);
             }
-        )
-    return {"type": "FeatureCollection", "features": features}
+            return pts;
+          }
+          function esc(v) {
+            return String(v).replace(/[&<>"']/g, function(ch) {
+              return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[ch];
+            });
+          }
+          var raw = {{ this.features_json }};
+          var fc = {type: "FeatureCollection", features: raw.map(function(f) {
+            return {type: "Feature", properties: f.p, geometry: {type: "MultiPolygon",
+              coordinates: f.g.map(function(poly) { return poly.map(decode); })}};
+          })};
+          var style = {{ this.style_js }};
+          var tooltip = {{ this.tooltip_js }};
+          L.geoJSON(fc, {
+            style: style,
+            interactive: {{ this.interactive }},
+            onEachFeature: function(feature, layer) {
+              if (tooltip) { layer.bindTooltip(tooltip(feature.properties, esc), {sticky: false}); }
+              if ({{ this.interactive }}) {
+                layer.on({
+                  mouseover: function(e) { e.target.setStyle({weight: 2, color: "#000000"}); },
+                  mouseout: function(e) { e.target.setStyle(style(e.target.feature)); }
+                });
+              }
+            }
+          }).addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        features: list[dict],
+        style_js: str,
+        tooltip_js: str | None = None,
+        interactive: bool = True,
+    ) -> None:
+        super().__init__()
+        self._name = "EncodedPolygons"
+        # Branca re-reads rendered scripts as Jinja templates, so "{{" (possible inside an
+        # encoded polyline) must not appear literally; "</" must not close the script tag.
+        text = json.dumps(features, separators=(",", ":"))
+        self.features_json = text.replace("{{", "{\\u007b").replace("</", "<\\/")
+        self.style_js = style_js
+        self.tooltip_js = tooltip_js or "null"
+        self.interactive = "true" if interactive else "false"
+
+
+def _lsoa_tooltip_js(label: str, with_decile: bool) -> str:
+    """Tooltip rows: code, name, MSOA name, ward, the value and its national decile."""
+    rows = [
+        ("LSOA code", _P_CODE),
+        ("LSOA name", _P_NAME),
+        ("Neighbourhood (MSOA)", _P_MSOA),
+        ("Ward", _P_WARD),
+        (label, _P_VALUE),
+    ]
+    if with_decile:
+        rows.append(("National decile (1 = most deprived)", _P_DECILE))
+    parts = " + ".join(
+        f"'<tr><th style=\"text-align:left;padding-right:8px\">' + esc({json.dumps(lab)}) + "
+        f"'</th><td>' + esc(p.{key}) + '</td></tr>'"
+        for lab, key in rows
+    )
+    return f"function(p, esc) {{return '<table>' + {parts} + '</table>';}}"
+
+
+def _outline_style_js(colour: str, weight: float, dashed_unless: str | None = None) -> str:
+    dash = f"f.properties.s === '{dashed_unless}' ? null : '6 5'" if dashed_unless else "null"
+    return (
+        f"function(f) {{return {{fill: false, color: '{colour}', weight: {weight}, "
+        f"opacity: 0.9, dashArray: {dash}}};}}"
+    )
+
+
+def _lsoa_style_js(colours: list[str]) -> str:
+    """A Leaflet style function: fill by class index, strong outline for highlighted LSOAs."""
+    return (
+        "function(f) {var k = f.properties.k, h = f.properties.h;"
+        f"return {{fillColor: k < 0 ? '{NO_DATA_COLOUR}' : {json.dumps(colours)}[k],"
+        f"fillOpacity: 0.75, color: h ? '{HIGHLIGHT_COLOUR}' : '#555555', weight: h ? 3 : 0.4}};}}"
+    )
 
 
 def _offline_map(asset_js: str, asset_css: str, base_tiles: bool) -> folium.Map:
@@ -238,13 +379,13 @@ def _add_new_sites(m: folium.Map, sites: pd.DataFrame, rings_m: float | None) ->
                 fill=False,
                 interactive=False,
             ).add_to(layer)
-        folium.RegularPolygonMarker(
+        # A CircleMarker, not folium's RegularPolygonMarker: that one loads leaflet-dvf from a
+        # CDN, so offline the map fails to draw at all. A dark outline sets sites apart from hubs.
+        folium.CircleMarker(
             (lat, lon),
-            number_of_sides=4,
             radius=10,
-            rotation=45,
-            color="#ffffff",
-            weight=2,
+            color="#000000",
+            weight=3,
             fill=True,
             fill_color=NEW_SITE_COLOUR,
             fill_opacity=1,
@@ -308,61 +449,32 @@ def build_hub_map(
     folium.Map
     """
     m = _offline_map(asset_js, asset_css, base_tiles)
-    highlight_set = set(highlight or [])
+    highlight_set = set(highlight) if highlight is not None else set()
     data = lsoa_features(shapes, table, value_col, decile_col, highlight_set)
     classes, edges = classify(table[value_col])
     n_classes = max(len(edges) - 1, 1)
     colours = class_colours(n_classes, higher_is_worse)
-
-    def style(feature: dict) -> dict:
-        k = feature["properties"][_P_CLASS]
-        fill = NO_DATA_COLOUR if k < 0 else colours[min(k, n_classes - 1)]
-        hl = feature["properties"].get("h")
-        return {
-            "fillColor": fill,
-            "fillOpacity": 0.75,
-            "color": HIGHLIGHT_COLOUR if hl else "#555555",
-            "weight": 3 if hl else 0.4,
-        }
 
     fields = [_P_CODE, _P_NAME, _P_MSOA, _P_WARD, _P_VALUE]
     aliases = ["LSOA code", "LSOA name", "Neighbourhood (MSOA)", "Ward", label]
     if decile_col is not None:
         fields.append(_P_DECILE)
         aliases.append("National decile (1 = most deprived)")
-    folium.GeoJson(
-        data,
-        name="LSOAs",
-        style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=False),
-        highlight_function=lambda _f: {"weight": 2, "color": "#000000"},
-        zoom_on_click=False,
+    # Styling and tooltips run in the browser from each feature's few properties, so Python
+    # never loops to build per-feature styles and the page carries compact encoded shapes.
+    EncodedPolygons(
+        data, _lsoa_style_js(colours), _lsoa_tooltip_js(label, decile_col is not None)
     ).add_to(m)
-
     if wards is not None:
-        folium.GeoJson(
-            wards[["geometry"]].to_json(drop_id=True),
-            name="Ward outlines",
-            style_function=lambda _f: {
-                "fill": False,
-                "color": "#ffffff",
-                "weight": 1.2,
-                "opacity": 0.9,
-            },
-            interactive=False,
+        EncodedPolygons(
+            encoded_features(wards), _outline_style_js("#ffffff", 1.2), interactive=False
         ).add_to(m)
     notes = []
     if lcp_outlines is not None:
-        gj = lcp_outlines[[c.LCP, c.LCP_STATUS, "geometry"]].to_json(drop_id=True)
-        folium.GeoJson(
-            gj,
-            name="LCP footprints",
-            style_function=lambda f: {
-                "fill": False,
-                "color": "#000000",
-                "weight": 2.5,
-                "dashArray": None if f["properties"][c.LCP_STATUS] == "described" else "6 5",
-            },
+        props = [{"s": s} for s in lcp_outlines[c.LCP_STATUS]]
+        EncodedPolygons(
+            encoded_features(lcp_outlines, props),
+            _outline_style_js("#000000", 2.5, dashed_unless="described"),
             interactive=False,
         ).add_to(m)
         notes.append(
@@ -370,11 +482,8 @@ def build_hub_map(
             "provisional (not official)"
         )
     if outline is not None:
-        folium.GeoJson(
-            outline[["geometry"]].to_json(drop_id=True),
-            name="Leeds boundary",
-            style_function=lambda _f: {"fill": False, "color": "#000000", "weight": 3},
-            interactive=False,
+        EncodedPolygons(
+            encoded_features(outline), _outline_style_js("#000000", 3), interactive=False
         ).add_to(m)
     if hubs is not None and len(hubs):
         _add_hub_markers(m, hubs, rings_m)
@@ -385,7 +494,10 @@ def build_hub_map(
         )
     if new_sites is not None and len(new_sites):
         _add_new_sites(m, new_sites, rings_m)
-        notes.append(f'<span style="background:{NEW_SITE_COLOUR}"></span>recommended new site')
+        notes.append(
+            f'<span style="background:{NEW_SITE_COLOUR};border:2px solid #000;border-radius:8px">'
+            "</span>recommended new site"
+        )
     if highlight_set:
         notes.append(
             f'<span style="background:#fff;border:3px solid {HIGHLIGHT_COLOUR}"></span>'

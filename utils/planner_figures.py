@@ -104,6 +104,8 @@ def coverage_curve_figure(
     unit = objective_unit(objective)
     k = curve["k"].to_numpy()
     share = curve["reached_share"].to_numpy(dtype=float) * 100
+    # Plotly draws the secondary axis on top, so the line goes there (shown on the left) and
+    # the bars on the primary axis (shown on the right) stay behind it.
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
         go.Bar(
@@ -113,7 +115,7 @@ def coverage_curve_figure(
             marker_color=COLOUR_ADDED,
             hovertemplate="%{y:,.0f} added<extra></extra>",
         ),
-        secondary_y=True,
+        secondary_y=False,
     )
     fig.add_trace(
         go.Scatter(
@@ -126,7 +128,7 @@ def coverage_curve_figure(
             customdata=curve["reached_weight"].to_numpy(dtype=float),
             hovertemplate="%{y:.1f}% reached (%{customdata:,.0f})<extra></extra>",
         ),
-        secondary_y=False,
+        secondary_y=True,
     )
     if chosen_k is not None and chosen_k in set(k.tolist()):
         i = int(np.flatnonzero(k == chosen_k)[0])
@@ -139,20 +141,41 @@ def coverage_curve_figure(
                 marker={"size": 16, "symbol": "diamond", "color": COLOUR_CHOSEN},
                 hoverinfo="skip",
             ),
-            secondary_y=False,
+            secondary_y=True,
         )
     if target_share is not None:
         fig.add_hline(
             y=target_share * 100,
             line={"dash": "dash", "color": COLOUR_TARGET},
-            annotation_text=f"target {target_share:.0%}",
-            annotation_position="top left",
+            secondary_y=True,
         )
-    top = max(100.0, float(np.nanmax(share)) if share.size else 100.0)
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=target_share * 100,
+            yref="y2",
+            yanchor="bottom",
+            text=f"target {target_share:.0%}",
+            showarrow=False,
+            font={"color": COLOUR_TARGET},
+        )
     fig.update_yaxes(
-        title_text=f"% of {unit} reached", range=[0, top * 1.02], secondary_y=False, ticksuffix="%"
+        title_text=f"% of {unit} reached",
+        range=[0, 104],
+        tickmode="array",
+        tickvals=[0, 20, 40, 60, 80, 100],
+        ticktext=["0%", "20%", "40%", "60%", "80%", "100%"],
+        secondary_y=True,
+        side="left",
     )
-    fig.update_yaxes(title_text="Added by each new hub", secondary_y=True, showgrid=False)
+    fig.update_yaxes(
+        title_text="Added by each new hub",
+        secondary_y=False,
+        showgrid=False,
+        side="right",
+        rangemode="tozero",
+    )
     fig.update_xaxes(title_text="Number of new hubs (0 = existing hubs only)", dtick=1)
     return _layout(fig, "Diminishing returns: coverage as new hubs are added")
 

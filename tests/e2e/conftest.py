@@ -175,3 +175,10 @@ def choose_option(pg: object, label: str, option: str) -> None:
     box = pg.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
     box.click()
     pg.locator('[role="option"]').filter(has_text=option).first.click()  # type: ignore[attr-defined]
+
+
+def selectbox_text(pg: object, label: str) -> str:
+    """The visible text and input value of a Streamlit selectbox found by its label."""
+    box = pg.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
+    values = [i.input_value() for i in box.locator("input").all()]
+    return " ".join([box.inner_text(), *values])

@@ -6,9 +6,11 @@ from utils import constants as c
 
 def folium_scripts(at) -> list[str]:
     """The rendered map scripts of every st_folium component on the page."""
-    return [el.proto.json_args for el in at.get("component_instance") if "leaflet" in el.proto.json_args.lower()] or [
-        str(el.proto) for el in at.get("component_instance")
-    ]
+    return [
+        el.proto.json_args
+        for el in at.get("component_instance")
+        if "leaflet" in el.proto.json_args.lower()
+    ] or [str(el.proto) for el in at.get("component_instance")]
 
 
 def test_overview_shows_headline_figures_with_sources():
@@ -55,6 +57,11 @@ def test_about_page_lists_sources_and_every_approximation():
     at = run_page("app_pages/about.py")
     assert not at.exception
     text = " ".join(md.value for md in at.markdown)
-    for phrase in ("Open Government Licence", "LCP footprints are not official", "Straight-line reach",
-                   "Population-weighted centres", "illustrative"):
+    for phrase in (
+        "Open Government Licence",
+        "LCP footprints are not official",
+        "Straight-line reach",
+        "Population-weighted centres",
+        "illustrative",
+    ):
         assert phrase in text

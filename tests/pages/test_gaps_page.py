@@ -54,8 +54,11 @@ def test_gaps_page_shows_ranked_tables_scatter_map_and_downloads(gaps):
     assert uncovered == sorted(uncovered, reverse=True)
     lsoas = table(at, "gaps_lsoa_table")
     assert len(lsoas) > 0 and "Inputs missing from the index" in lsoas.columns
+    assert any(
+        "open hubs in Leeds" in cap.value and "illustrative" in cap.value for cap in at.caption
+    )
     labels = [m.label for m in at.metric]
-    assert "At-risk residents beyond reach" in labels and "Hubs per 10,000 at-risk residents" in labels
+    assert "At-risk beyond reach" in labels and "Hubs per 10,000 at risk" in labels
     assert {"gaps_lcp_download", "gaps_lsoa_download"} <= {b.key for b in at.get("download_button")}
     assert len(at.get("plotly_chart")) >= 2  # need-vs-coverage scatter and the breakdown
     assert len(at.get("component_instance")) >= 1, "the folium map should be drawn"
@@ -132,8 +135,8 @@ def test_overview_links_each_top_gap_to_the_gaps_page_filtered_to_it():
     at = run_page("app_pages/overview.py", timeout=TIMEOUT)
     assert not at.exception
     labels = [m.label for m in at.metric]
-    assert "Residents within reach of a hub" in labels
-    assert "At-risk residents beyond reach" in labels
+    assert "Residents within reach" in labels
+    assert "At-risk beyond reach" in labels
     text = " ".join(md.value for md in at.markdown)
     hrefs = re.findall(r'href="([^"]+)"', text)
     gap_links = [h for h in hrefs if urlparse(h).path.endswith("gaps")]

@@ -182,6 +182,7 @@ def test_scenarios_save_reopen_and_compare():
     reopened = [d.value for d in at.dataframe if "Cumulative % reached" in d.value.columns]
     assert any(len(t) == 3 for t in reopened)
 
+    at.radio(key="planner_scenario_mode").set_value("Compare two scenarios").run()
     at.selectbox(key="planner_compare_a").set_value("Three in Cross Gates")
     at.selectbox(key="planner_compare_b").set_value("One in Cross Gates").run()
     assert not at.exception

@@ -43,8 +43,10 @@ def test_unknown_indicator_is_refused_by_name():
 def test_headline_counts_most_deprived_decile_and_population(lsoas):
     figs = {f.label: f for f in headline_figures(lsoas, n_hubs_real=1, n_hubs_sample=4)}
     assert figs["Residents"].value == "4,800"
-    assert figs["LSOAs in England's most deprived 10%"].value == "1 (1,500 residents)"
-    assert "4 illustrative" in figs["Open hubs in the register"].value
+    assert figs["LSOAs in England's most deprived 10%"].value == "1"
+    assert "1,500 residents" in figs["LSOAs in England's most deprived 10%"].source
+    assert figs["Open hubs in the register"].value == "5"
+    assert "4 are illustrative" in figs["Open hubs in the register"].source
     assert all(f.source for f in figs.values())
 
 

@@ -3,10 +3,18 @@
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import box
+import polyline
+from shapely.geometry import MultiPolygon, Polygon, box
 
 from utils import constants as c
-from utils.maps import build_hub_map, class_colours, classify, lsoa_features, map_asset_links
+from utils.maps import (
+    build_hub_map,
+    class_colours,
+    classify,
+    encode_geometry,
+    lsoa_features,
+    map_asset_links,
+)
 
 ASSETS = {
     "asset_js": "/app/static/vendor/leaflet/leaflet.js",
@@ -78,12 +86,27 @@ def test_hub_names_are_escaped_in_tooltips(shapes, table):
 
 
 def test_features_carry_tooltip_fields_and_missing_values_say_no_data(shapes, table):
-    fc = lsoa_features(shapes, table, c.IMD_SCORE, c.IMD_DECILE, highlight={"E01000002"})
-    props = [f["properties"] for f in fc["features"]]
+    features = lsoa_features(shapes, table, c.IMD_SCORE, c.IMD_DECILE, highlight={"E01000002"})
+    props = [f["p"] for f in features]
     assert [p["c"] for p in props] == ["E01000001", "E01000002", "E01000003"]
     assert props[2]["v"] == "no data" and props[2]["k"] == -1
     assert props[1].get("h") == 1 and "h" not in props[0]
     assert props[0]["m"] == "Alpha" and props[0]["w"] == "Ward A"
+
+
+def test_encoded_geometry_decodes_back_to_the_polygon_rings():
+    ring = [(-1.6, 53.8), (-1.59, 53.8), (-1.59, 53.81), (-1.6, 53.81), (-1.6, 53.8)]
+    poly = Polygon(ring, holes=[[(-1.597, 53.803), (-1.596, 53.803), (-1.596, 53.804), (-1.597, 53.803)]])
+    encoded = encode_geometry(MultiPolygon([poly, box(-1.5, 53.7, -1.49, 53.71)]))
+    assert len(encoded) == 2 and len(encoded[0]) == 2
+    decoded = polyline.decode(encoded[0][0], 5, geojson=True)
+    assert decoded == [tuple(pt) for pt in ring]
+
+
+def test_map_data_is_compact_and_in_the_page(shapes, table):
+    html = render(build_hub_map(shapes, table, c.IMD_SCORE, label="IMD score", **ASSETS))
+    assert "EncodedPolygons" not in html or "L.geoJSON" in html
+    assert '"c":"E01000001"' in html  # compact JSON, short keys
 
 
 def test_shapes_in_another_crs_are_refused(shapes, table):

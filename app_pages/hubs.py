@@ -1,0 +1,526 @@
+"""Hubs page: the hub register (table, map, add, close, edit, upload, history) and LCP footprints."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import common
+from data import loaders
+from data.register_store import RegisterStoreError
+from geo.footprints import UPLOAD_STATUS, FootprintError
+from utils import constants as c
+from utils.hubs import (
+    GEOCODED_FROM,
+    REGISTER_COLUMNS,
+    HubRegisterError,
+    coerce_register,
+    excel_safe,
+    open_on,
+    register_to_csv,
+    sheet_row,
+)
+from utils.indicators import decile_column_for, indicator_table
+from utils.maps import build_hub_map
+from utils.planner_figures import row_errors_table
+from utils.view_state import ALL_LEEDS
+
+STATUS_OPEN, STATUS_CLOSED, STATUS_ALL = "Open now", "Closed", "All"
+OPEN_NOW = "open_now"  # display-only column of the register table
+KIND = "kind"  # display-only: "Illustrative sample" or "Real hub"
+# Footprint statuses shown unmarked: as publicly described, or an uploaded official lookup.
+UNMARKED_STATUSES = ("described", UPLOAD_STATUS)
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ADD_FIELDS = {
+    "hubs_add_name": "",
+    "hubs_add_org": "",
+    "hubs_add_postcode": "",
+    "hubs_add_opened": "",
+    "hubs_add_reason": "",
+    "hubs_add_sample": False,
+}
+_LABELS = {
+    c.HUB_ID: "Hub id",
+    c.HUB_NAME: "Name",
+    c.HUB_ORG: "Organisation",
+    c.HUB_ADDRESS: "Address",
+    c.HUB_POSTCODE: "Postcode",
+    c.HUB_LAT: "Latitude",
+    c.HUB_LON: "Longitude",
+    c.HUB_OPENED: "Opened",
+    c.HUB_CLOSED: "Closed",
+    c.HUB_SERVICES: "Services",
+    "notes": "Notes",
+    c.HUB_SOURCE: "Source",
+    c.HUB_SAMPLE: "Illustrative sample",
+    c.LCP: "LCP",
+    c.LCP_STATUS: "LCP footprint status",
+    c.LSOA: "LSOA",
+    OPEN_NOW: "Open now",
+    KIND: "Kind",
+}
+
+
+# --- small pure steps (display columns and one-row edits; the rules live in utils.hubs) ------
+def _storable(valid: pd.DataFrame) -> pd.DataFrame:
+    """Validated rows in stored form: coordinates looked up from the postcode are not stored.
+
+    Otherwise they would be saved as typed coordinates and win over a later postcode change.
+    """
+    out = valid[list(REGISTER_COLUMNS)].copy()
+    from_postcode = (valid[GEOCODED_FROM] == "postcode").to_numpy()
+    out.loc[from_postcode, [c.HUB_LAT, c.HUB_LON]] = np.nan
+    return out
+
+
+def _with_new_hub(stored: pd.DataFrame, fields: dict) -> pd.DataFrame:
+    """The register with one new row appended (blank id: filled by validation)."""
+    return pd.concat([stored, pd.DataFrame([fields])], ignore_index=True)
+
+
+def _with_closure(stored: pd.DataFrame, hub_id: str, closed: date) -> pd.DataFrame:
+    """The register with one hub's closed date set."""
+    out = stored.copy()
+    out.loc[out[c.HUB_ID] == hub_id, c.HUB_CLOSED] = closed.isoformat()
+    return out
+
+
+def _register_table(hubs: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Hubs with 'open now' and a plain real/sample label, for the table and filters."""
+    return hubs.assign(
+        **{
+            OPEN_NOW: open_on(hubs, today).to_numpy(),
+            KIND: np.where(hubs[c.HUB_SAMPLE], "Illustrative sample", "Real hub"),
+        }
+    )
+
+
+def _filter(
+    table: pd.DataFrame, area: str, status: str, samples: bool, search: str
+) -> pd.DataFrame:
+    keep = pd.Series(True, index=table.index)
+    if area != ALL_LEEDS:
+        keep &= table[c.LCP] == area
+    if status == STATUS_OPEN:
+        keep &= table[OPEN_NOW]
+    elif status == STATUS_CLOSED:
+        keep &= ~table[OPEN_NOW]
+    if not samples:
+        keep &= ~table[c.HUB_SAMPLE]
+    if search.strip():
+        text = search.strip()
+        keep &= table[c.HUB_NAME].str.contains(text, case=False, regex=False, na=False) | table[
+            c.HUB_POSTCODE
+        ].str.contains(text, case=False, regex=False, na=False)
+    return table[keep.fillna(False).astype(bool)]
+
+
+def _marker_bounds(hubs: pd.DataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] around the hub markers."""
+    lat, lon = hubs[c.HUB_LAT], hubs[c.HUB_LON]
+    return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+
+
+def _xlsx(stored: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    excel_safe(coerce_register(stored)).to_excel(buf, index=False, engine="openpyxl")
+    return buf.getvalue()
+
+
+def _numbered(raw: pd.DataFrame) -> pd.DataFrame:
+    """Rows as read, as text, with their spreadsheet row (header = row 1) to match the errors."""
+    out = raw.astype("string")
+    out.insert(0, "Row", [sheet_row(i) for i in range(len(out))])
+    return out
+
+
+# --- rendering helpers ------------------------------------------------------------------------
+def _save(df: pd.DataFrame, reason: str, action: str, done: str) -> None:
+    """Save a validated register as a new version, then rerun so every view shows it."""
+    try:
+        version = loaders.register_store().save(df, reason, action=action)
+    except RegisterStoreError as err:
+        st.error(f"{err} The register in force is unchanged.")
+        return
+    st.session_state["hubs_flash"] = f"{done} Saved as version {version}."
+    st.rerun()
+
+
+def _show_errors(errors: list, what: str, key: str) -> None:
+    st.error(
+        f"{what}: {len(errors)} problem(s) below. Nothing was changed; the register in force "
+        "stays as it is. Row numbers count the header as row 1, as in a spreadsheet."
+    )
+    st.dataframe(row_errors_table(errors), hide_index=True, key=key, width="stretch")
+
+
+def _reason(key: str) -> str:
+    return st.text_input(
+        "Reason for the change (kept in the history)",
+        key=key,
+        placeholder="e.g. New hub confirmed by the programme team",
+    )
+
+
+# --- page -------------------------------------------------------------------------------------
+view = common.shared_view()
+today = date.today()
+version = loaders.register_version()
+
+st.title("Hubs: the register and LCP footprints")
+st.caption(
+    "The hub register everyone sees, and the LSOA → Local Care Partnership (LCP) lookup in "
+    "force. Every saved change is a new version with a reason; any version can be restored."
+)
+if flash := st.session_state.pop("hubs_flash", None):
+    st.success(flash)
+
+stored = loaders.load_stored_register()
+hubs = loaders.load_hubs()
+table = _register_table(hubs, today)
+
+tab_register, tab_add, tab_edit, tab_upload, tab_history, tab_fp = st.tabs(
+    [
+        "Register",
+        "Add or close a hub",
+        "Edit in place",
+        "Upload a register",
+        "History",
+        "LCP footprints",
+    ]
+)
+
+with tab_register:
+    f1, f2, f3 = st.columns([2, 1, 1])
+    search = f1.text_input("Find a hub (name or postcode)", key="hubs_search")
+    status = f2.radio(
+        "Show", [STATUS_OPEN, STATUS_CLOSED, STATUS_ALL], horizontal=True, key="hubs_status"
+    )
+    samples = f3.toggle("Include illustrative samples", value=True, key="hubs_samples")
+    shown = _filter(table, view["area"], status, samples, search)
+    area_note = "" if view["area"] == ALL_LEEDS else f" in {view['area']} (sidebar area)"
+    st.caption(f"{len(shown)} of {len(table)} register rows{area_note}.")
+    on_map = shown[shown[OPEN_NOW]]
+    common.sample_hub_notice(on_map)
+
+    indicator = view["ind"]
+    label, higher_is_worse = c.INDICATORS[indicator]
+    lsoas = loaders.load_lsoas_with_lcp()
+    fmap = build_hub_map(
+        loaders.load_lsoa_map_encoded(),
+        indicator_table(lsoas, indicator),
+        indicator,
+        label=label,
+        higher_is_worse=higher_is_worse,
+        decile_col=decile_column_for(indicator),
+        lcp_outlines=loaders.load_lcp_outlines(),
+        hubs=on_map,
+        **loaders.MAP_ASSETS,
+    )
+    common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
+    if search.strip() and len(on_map):
+        fmap.fit_bounds(_marker_bounds(on_map), max_zoom=14)  # zoom to what was searched for
+    st.caption(
+        f"Map: the open hubs among the rows below, over {label}. Dashed outlines are LCP "
+        "footprints that are approximate or provisional, not as publicly described."
+    )
+    st_folium(fmap, key="hubs_map", returned_objects=[], height=560, use_container_width=True)
+
+    columns = [
+        c.HUB_ID,
+        c.HUB_NAME,
+        KIND,
+        c.HUB_ORG,
+        c.HUB_POSTCODE,
+        c.HUB_OPENED,
+        c.HUB_CLOSED,
+        OPEN_NOW,
+        c.LCP,
+        c.LCP_STATUS,
+        c.LSOA,
+    ]
+    st.dataframe(
+        shown[columns],
+        hide_index=True,
+        width="stretch",
+        key="hubs_table",
+        column_config={col: _LABELS[col] for col in columns},
+    )
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button(
+        "Download register (CSV)",
+        register_to_csv(stored),
+        file_name="hub_register.csv",
+        mime="text/csv",
+        key="hubs_download_csv",
+    )
+    d2.download_button(
+        "Download register (XLSX)",
+        _xlsx(stored),
+        file_name="hub_register.xlsx",
+        mime=XLSX_MIME,
+        key="hubs_download_xlsx",
+    )
+    st.caption(
+        "Downloads hold the whole register as stored (the upload format). Text that Excel could "
+        "run as a formula is prefixed with an apostrophe."
+    )
+
+with tab_add:
+    st.subheader("Add a hub by postcode")
+    if st.session_state.pop("hubs_add_clear", False):
+        for key, blank in _ADD_FIELDS.items():
+            st.session_state[key] = blank  # before the widgets exist, so this is allowed
+    with st.form("hubs_add_form"):
+        a1, a2 = st.columns(2)
+        a1.text_input("Hub name", key="hubs_add_name")
+        a2.text_input("Organisation", key="hubs_add_org")
+        a1.text_input("Postcode", key="hubs_add_postcode", placeholder="LS15 7JY")
+        a2.text_input(
+            "Opened (YYYY-MM, or YYYY-MM-DD)", key="hubs_add_opened", placeholder="2024-03"
+        )
+        st.checkbox("Illustrative sample (not a real hub)", key="hubs_add_sample")
+        _reason("hubs_add_reason")
+        add = st.form_submit_button("Add hub", key="hubs_add_submit", type="primary")
+    if add:
+        s = st.session_state
+        candidate = _with_new_hub(
+            stored,
+            {
+                c.HUB_NAME: s["hubs_add_name"],
+                c.HUB_ORG: s["hubs_add_org"],
+                c.HUB_POSTCODE: s["hubs_add_postcode"],
+                c.HUB_OPENED: s["hubs_add_opened"],
+                c.HUB_SAMPLE: s["hubs_add_sample"],
+            },
+        )
+        valid, errors = loaders.check_register(candidate)
+        if errors:
+            _show_errors(
+                errors,
+                f"The hub was not added (it would be row {len(candidate) + 1})",
+                "hubs_add_errors",
+            )
+        elif not s["hubs_add_reason"].strip():
+            st.error("Give a reason for the change (it is kept in the history).")
+        else:
+            s["hubs_add_clear"] = True
+            _save(_storable(valid), s["hubs_add_reason"], "add", f"Added {s['hubs_add_name']}.")
+
+    st.subheader("Close a hub")
+    open_hubs = table[table[OPEN_NOW]]
+    names = dict(zip(open_hubs[c.HUB_ID], open_hubs[c.HUB_NAME], strict=True))
+    with st.form("hubs_close_form"):
+        hub_id = st.selectbox(
+            "Hub to close",
+            list(names),
+            index=None,
+            format_func=lambda i: f"{names.get(i, i)} ({i})",
+            key="hubs_close_hub",
+            placeholder="Choose an open hub",
+        )
+        closed_on = st.date_input(
+            "Closed on", value=today, max_value=today, key="hubs_close_date", format="YYYY-MM-DD"
+        )
+        close_reason = _reason("hubs_close_reason")
+        close = st.form_submit_button("Close hub", key="hubs_close_submit")
+    if close:
+        if hub_id is None:
+            st.error("Choose the hub to close.")
+        elif not close_reason.strip():
+            st.error("Give a reason for the change (it is kept in the history).")
+        else:
+            valid, errors = loaders.check_register(_with_closure(stored, hub_id, closed_on))
+            if errors:
+                _show_errors(errors, "The hub was not closed", "hubs_close_errors")
+            else:
+                _save(_storable(valid), close_reason, "close", f"Closed {names[hub_id]}.")
+
+with tab_edit:
+    st.caption(
+        "Edit cells, add rows at the bottom (leave the hub id blank) or delete rows, then give a "
+        "reason and save. The whole register is checked first; nothing is saved while any row "
+        "has a problem. Latitude/longitude are optional: blank means the postcode centroid."
+    )
+    # Keyed by the version: the editor's edits are positional, so they must not outlive the
+    # register they were made on (another user's save, or ours).
+    editor_key = f"hubs_editor_{version}"
+    edited = st.data_editor(
+        stored,
+        key=editor_key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            **{col: _LABELS[col] for col in REGISTER_COLUMNS},
+            c.HUB_SAMPLE: st.column_config.CheckboxColumn(_LABELS[c.HUB_SAMPLE], default=False),
+        },
+    )
+    edits = st.session_state.get(editor_key) or {}
+    if any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        valid, errors = loaders.check_register(edited)
+        if errors:
+            _show_errors(errors, "The edits cannot be saved yet", "hubs_edit_errors")
+        else:
+            st.info(f"The edited register checks out: {len(valid)} rows.")
+            edit_reason = _reason("hubs_edit_reason")
+            if st.button("Save edits", key="hubs_edit_save", type="primary"):
+                _save(_storable(valid), edit_reason, "edit", "Saved your edits.")
+
+with tab_upload:
+    st.caption(
+        "Upload the whole register as CSV (UTF-8) or XLSX, with the columns of the download "
+        "(name, postcode and opened are required). Nothing changes until you apply it; a file "
+        "with any problem cannot be applied. Applying replaces the register (the current one "
+        "stays in the history)."
+    )
+    upload = st.file_uploader("Register file", type=["csv", "xlsx"], key=f"hubs_upload_{version}")
+    if upload is not None:
+        try:
+            raw, valid, errors = loaders.load_register_upload(upload.getvalue(), upload.name)
+        except HubRegisterError as err:
+            st.error(f"{err} Nothing was changed.")
+        else:
+            st.markdown(f"**Preview of {upload.name}**: {len(raw)} row(s) as read.")
+            st.dataframe(_numbered(raw), hide_index=True, key="hubs_upload_preview")
+            if errors:
+                _show_errors(errors, f"{upload.name} cannot be applied", "hubs_upload_errors")
+            else:
+                n_sample = int(valid[c.HUB_SAMPLE].sum())
+                st.success(
+                    f"No problems found: {len(valid)} hub row(s), {n_sample} marked as "
+                    f"illustrative samples. Applying replaces the current {len(stored)} rows."
+                )
+                upload_reason = _reason("hubs_upload_reason")
+                if st.button("Apply upload", key="hubs_upload_apply", type="primary"):
+                    _save(_storable(valid), upload_reason, "upload", f"Applied {upload.name}.")
+
+with tab_history:
+    history = loaders.load_register_history()
+    st.dataframe(
+        history,
+        hide_index=True,
+        width="stretch",
+        key="hubs_history",
+        column_config={
+            "version_id": "Version",
+            "created_at": "When (UTC)",
+            "action": "Action",
+            "reason": "Reason",
+            "summary": "What changed",
+            "n_hubs": "Rows",
+        },
+    )
+    rows = {int(r.version_id): r for r in history.itertuples(index=False)}
+    with st.form("hubs_restore_form"):
+        restore_id = st.selectbox(
+            "Version to restore",
+            list(rows)[1:],  # the newest is the register in force
+            index=None,
+            format_func=lambda v: f"Version {v} — {rows[v].created_at} — {rows[v].reason}",
+            key="hubs_restore_version",
+            placeholder="Choose an earlier version",
+        )
+        restore_reason = _reason("hubs_restore_reason")
+        restore = st.form_submit_button("Restore this version", key="hubs_restore_submit")
+    if restore:
+        if restore_id is None:
+            st.error("Choose the version to restore.")
+        elif not restore_reason.strip():
+            st.error("Give a reason for the change (it is kept in the history).")
+        else:
+            try:
+                new = loaders.register_store().restore(restore_id, restore_reason)
+            except RegisterStoreError as err:
+                st.error(f"{err} The register in force is unchanged.")
+            else:
+                st.session_state["hubs_flash"] = (
+                    f"Restored version {restore_id}. Saved as version {new}."
+                )
+                st.rerun()
+
+with tab_fp:
+    fp_version = loaders.footprints_version()
+    summary = loaders.load_footprint_summary()
+    in_force = (
+        "the project's default lookup (data/footprints/lsoa21_lcp.csv, not official)"
+        if fp_version == 0
+        else f"uploaded lookup version {fp_version}"
+    )
+    st.markdown(f"**Footprints in force:** {in_force}, {len(summary)} LCPs.")
+    not_described = ~summary[c.LCP_STATUS].isin(UNMARKED_STATUSES)
+    if not_described.any():
+        st.warning(
+            f"{int(not_described.sum())} of the {len(summary)} footprints are **not as publicly "
+            "described** (approximate, provisional or mixed): marked ⚠ below and dashed on maps. "
+            "Upload the official lookup to replace them."
+        )
+    st.dataframe(
+        summary.assign(marked=np.where(not_described, "⚠ not as publicly described", "")),
+        hide_index=True,
+        width="stretch",
+        key="hubs_fp_table",
+        column_config={
+            c.LCP: "LCP",
+            c.LCP_STATUS: "Status",
+            "marked": "Note",
+            "n_lsoas": "LSOAs",
+            c.POP_TOTAL: st.column_config.NumberColumn("Residents (mid-2022)", format="%d"),
+        },
+    )
+
+    st.subheader("Replace the footprints for everyone")
+    lookup_note = (
+        "2021 or 2011 LSOA codes (2011 codes are converted)"
+        if loaders.load_lsoa11_to_21() is not None
+        else "2021 LSOA codes (the 2011 → 2021 lookup is not on this machine)"
+    )
+    st.caption(
+        f"CSV (UTF-8) or XLSX with one row per LSOA: an LSOA code column and an LCP name column, "
+        f"{lookup_note}; a status column is optional. Every Leeds LSOA must appear once. If "
+        "anything is wrong, nothing changes."
+    )
+    fp_upload = st.file_uploader(
+        "LSOA → LCP lookup", type=["csv", "xlsx"], key=f"hubs_fp_upload_{fp_version}"
+    )
+    if fp_upload is not None:
+        try:
+            fp_raw, lookup, fp_errors = loaders.load_footprint_upload(
+                fp_upload.getvalue(), fp_upload.name
+            )
+        except FootprintError as err:
+            st.error(f"{err} The footprints in force are unchanged.")
+        else:
+            st.markdown(f"**Preview of {fp_upload.name}**: {len(fp_raw)} row(s) as read.")
+            st.dataframe(_numbered(fp_raw), hide_index=True, key="hubs_fp_preview", height=240)
+            if fp_errors:
+                st.error(
+                    f"{fp_upload.name} cannot be applied: {len(fp_errors)} problem(s) below. "
+                    "The footprints in force are unchanged."
+                )
+                st.dataframe(row_errors_table(fp_errors), hide_index=True, key="hubs_fp_errors")
+            else:
+                st.success(
+                    f"No problems found: {len(lookup)} LSOAs in {lookup[c.LCP].nunique()} LCPs."
+                )
+                fp_reason = _reason("hubs_fp_reason")
+                if st.button("Apply footprints", key="hubs_fp_apply", type="primary"):
+                    try:
+                        new_fp = loaders.register_store().save_footprints(lookup, fp_reason)
+                    except RegisterStoreError as err:
+                        st.error(f"{err} The footprints in force are unchanged.")
+                    else:
+                        st.session_state["hubs_flash"] = (
+                            f"Applied {fp_upload.name} as footprints version {new_fp}."
+                        )
+                        st.rerun()
+    if fp_version:
+        if st.button("Return to the default footprints", key="hubs_fp_reset"):
+            loaders.register_store().reset_footprints()
+            st.session_state["hubs_flash"] = "Returned to the project's default footprints."
+            st.rerun()

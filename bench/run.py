@@ -1,0 +1,205 @@
+"""`python -m bench.run`: every benchmark the issues name, printed as one JSON document.
+
+Measures the data build, loading the built data, coverage and site-recommendation solves, and, in
+headless Debian chromium, the Map page against an empty Streamlit page served the same way:
+time until the map's 488 polygons are painted, and bytes transferred (HTTP + websocket).
+Numbers are medians of a few runs; machines are noisy, so nothing here asserts a target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import bench_coverage, bench_sites  # noqa: E402
+from data import built  # noqa: E402
+from data.build import build_all  # noqa: E402
+
+MAP_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def time_build() -> dict:
+    """Build every artefact from scratch into a temporary folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        build_all(out=Path(tmp))
+        return {"build_s": round(time.perf_counter() - t0, 2)}
+
+
+def time_load(repeats: int = 5) -> dict:
+    """Load what the app reads on a cold cache (the st.cache_data wrappers then serve it)."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        built.read_lsoas()
+        built.read_lsoa_map_shapes()
+        built.read_wards()
+        built.read_outline()
+        built.read_postcodes()
+        built.read_default_footprints()
+        times.append(time.perf_counter() - t0)
+    return {"load_built_data_s": round(statistics.median(times), 3)}
+
+
+def map_data_bytes() -> dict:
+    """Size of the Map page's map script (geometry, properties, styles, hubs) as sent to the browser."""
+    from datetime import date
+
+    from streamlit_folium import generate_leaflet_string
+
+    from data.assets import LEAFLET_CSS, LEAFLET_JS
+    from data.register_store import RegisterStore
+    from geo.footprints import attach_lcp, dissolve_footprints
+    from utils import constants as c
+    from utils.hubs import open_on, validate_register
+    from utils.indicators import indicator_table
+    from utils.maps import build_hub_map
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RegisterStore(Path(tmp) / "bench.sqlite")
+        fp = built.read_default_footprints()
+        lsoas = attach_lcp(built.read_lsoas(), fp)
+        hubs, _ = validate_register(store.load(), built.read_postcodes(), lsoas, date.today(), fp)
+        from data.build import simplify_for_map
+
+        outlines = simplify_for_map(dissolve_footprints(built.read_lsoas(), fp))
+        fmap = build_hub_map(
+            built.read_lsoa_map_shapes(),
+            indicator_table(lsoas, c.IMD_SCORE),
+            c.IMD_SCORE,
+            label=c.INDICATORS[c.IMD_SCORE][0],
+            wards=built.read_wards(),
+            outline=built.read_outline(),
+            lcp_outlines=outlines,
+            hubs=hubs[open_on(hubs, date.today())],
+            asset_js=LEAFLET_JS,
+            asset_css=LEAFLET_CSS,
+        )
+        fmap.get_root().render()
+        script = generate_leaflet_string(fmap)
+        store.dispose()
+    return {"map_data_bytes": len(script.encode("utf-8"))}
+
+
+def _browser_runs(url: str, wait_for_map: bool, runs: int) -> dict:
+    """Median seconds until ready and bytes transferred for fresh browser contexts."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    seconds, http_bytes, ws_bytes = [], [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for _ in range(runs + 1):  # the first run warms the server's caches and is dropped
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            sizes = {"http": 0, "ws": 0}
+
+            def on_loaded(event: dict, sizes: dict = sizes) -> None:
+                sizes["http"] += event["encodedDataLength"]
+
+            def on_frame(event: dict, sizes: dict = sizes) -> None:
+                sizes["ws"] += len(event["response"]["payloadData"])
+
+            cdp.on("Network.loadingFinished", on_loaded)
+            cdp.on("Network.webSocketFrameReceived", on_frame)
+            t0 = time.perf_counter()
+            page.goto(url)
+            if wait_for_map:
+                frame = page.frame_locator(MAP_SELECTOR).first
+                frame.locator("path.leaflet-interactive").nth(487).wait_for(timeout=120_000)
+            else:
+                page.get_by_text("Empty page").first.wait_for(timeout=120_000)
+            seconds.append(time.perf_counter() - t0)
+            page.wait_for_load_state("networkidle")
+            http_bytes.append(sizes["http"])
+            ws_bytes.append(sizes["ws"])
+            ctx.close()
+        browser.close()
+    return {
+        "ready_s": round(statistics.median(seconds[1:]), 2),
+        "http_bytes": int(statistics.median(http_bytes[1:])),
+        "websocket_payload_bytes": int(statistics.median(ws_bytes[1:])),
+    }
+
+
+def time_browser(runs: int = 3) -> dict:
+    """Map page vs an empty Streamlit page, each on its own `streamlit run` server."""
+    import os
+    import subprocess
+
+    from tests.e2e.conftest import free_port, wait_healthy
+
+    results = {}
+    procs = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "HUB_COVERAGE_DB": str(Path(tmp) / "bench.sqlite")}
+            for name, script in (("map", "dashboard.py"), ("empty", "bench/empty_app.py")):
+                port = free_port()
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    script,
+                    "--server.headless",
+                    "true",
+                    "--server.port",
+                    str(port),
+                    "--server.address",
+                    "127.0.0.1",
+                ]
+                procs.append(
+                    subprocess.Popen(
+                        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                    )
+                )
+                url = f"http://127.0.0.1:{port}"
+                wait_healthy(url)
+                target = f"{url}/map" if name == "map" else url
+                results[name] = _browser_runs(target, wait_for_map=name == "map", runs=runs)
+    finally:
+        for proc in procs:
+            proc.terminate()
+    empty, mapped = results["empty"], results["map"]
+    results["ready_ratio_map_to_empty"] = round(mapped["ready_s"] / empty["ready_s"], 2)
+    total = {k: v["http_bytes"] + v["websocket_payload_bytes"] for k, v in results.items()}
+    results["transfer_ratio_map_to_empty"] = round(total["map"] / total["empty"], 2)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser measurements")
+    parser.add_argument("--runs", type=int, default=3, help="browser runs per page")
+    args = parser.parse_args(argv)
+    out: dict = {}
+    out.update(time_build())
+    out.update(time_load())
+    out["coverage_488_lsoas_100_hubs_ms"] = bench_coverage.time_coverage(n_hubs=100)
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints its own JSON too
+        out["site_solve_s_by_k"] = bench_sites.main()
+    out.update(map_data_bytes())
+    if not args.no_browser:
+        out["browser"] = time_browser(args.runs)
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
