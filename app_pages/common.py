@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ import streamlit as st
 
 from data import loaders
 from utils import constants as c
+from utils.exports import table_csv, table_xlsx
 from utils.indicators import indicator_label
 from utils.slides import Slide, build_slides, slide_index
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
@@ -60,6 +62,13 @@ def shared_sidebar() -> None:
             key="view_radius",
         )
         st.toggle("Presenter mode", key="view_present")
+        st.radio(
+            "Chart downloads (camera icon) as",
+            ["png", "svg"],
+            key="view_chart_format",
+            horizontal=True,
+            format_func=str.upper,
+        )
 
 
 def shared_view() -> dict:
@@ -82,9 +91,19 @@ def sync_shared_params() -> None:
 def csv_download(
     df: pd.DataFrame, filename: str, label: str = "Download CSV", key: str | None = None
 ) -> None:
-    """A CSV download button for a table."""
-    st.download_button(
-        label, df.to_csv(index=False).encode("utf-8"), file_name=filename, mime="text/csv", key=key
+    """CSV and XLSX download buttons for a table (both safe to open in Excel)."""
+    stem = filename.rsplit(".", 1)[0]
+    left, right = st.columns(2)
+    # Deferred (callables): files are made only when someone clicks, not on every rerun.
+    left.download_button(
+        label, partial(table_csv, df), file_name=f"{stem}.csv", mime="text/csv", key=key
+    )
+    right.download_button(
+        label.replace("CSV", "XLSX") if "CSV" in label else "Download XLSX",
+        partial(table_xlsx, df),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=None if key is None else f"{key}_xlsx",
     )
 
 
@@ -140,9 +159,13 @@ def share_link() -> str:
 
 
 def show_share_link(slot) -> None:
-    """Fill a placeholder with the current view's link (st.code has a copy button)."""
-    with slot.container():
-        st.caption("Link to this view (copy to share; it reopens exactly this view):")
+    """Fill a placeholder with a "copy link" control for the current view.
+
+    The link sits in a popover: st.code (which has a copy button) pulls in a 1.5 MB syntax
+    highlighter, so it is only loaded when someone opens the popover.
+    """
+    with slot.popover("Copy link to this view", width="stretch"):
+        st.caption("This link reopens exactly this view (page, area, indicator, radius …):")
         st.code(share_link(), language=None, wrap_lines=True)
 
 
@@ -197,3 +220,17 @@ def presenter_bar(pages: dict[str, object]) -> None:
         args=(slides[min(i + 1, len(slides) - 1)],),
     )
     cols[3].button("Exit presenter mode", key="present_exit_button", on_click=_exit_presenter)
+
+
+def show_chart(fig, **kwargs) -> None:
+    """A plotly chart whose camera button saves PNG or SVG (chosen in the sidebar) for slides."""
+    fmt = st.session_state.get("view_chart_format", "png")
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": fmt,
+            "scale": 2 if fmt == "png" else 1,
+            "filename": kwargs.get("key", "hub_coverage_chart"),
+        },
+    }
+    st.plotly_chart(fig, config=config, **kwargs)

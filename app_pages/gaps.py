@@ -180,7 +180,7 @@ st.dataframe(
 )
 common.csv_download(lcp_table, f"leeds_lcp_gaps_{radius}m_{at_risk}.csv", key="gaps_lcp_download")
 
-st.plotly_chart(
+common.show_chart(
     gf.build_need_coverage_scatter(
         ranked,
         leeds_row,
@@ -221,7 +221,7 @@ common.csv_download(
 st.subheader("Map: risk index, uncovered high-need LSOAs and hub reach")
 map_table = coverage[[c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.RISK_INDEX, c.IMD_DECILE]]
 fmap = build_hub_map(
-    loaders.load_lsoa_map_shapes(),
+    loaders.load_lsoa_map_encoded(),
     map_table,
     c.RISK_INDEX,
     label=gf.RISK_LABEL,

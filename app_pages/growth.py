@@ -43,7 +43,7 @@ if series.empty:
 st.info(g.illustrative_note(g.hub_counts(hubs)))
 
 # --- Hubs open over time -------------------------------------------------------------------------
-st.plotly_chart(
+common.show_chart(
     gf.build_growth_chart(series, milestones),
     width="stretch",
     theme=None,
@@ -105,7 +105,7 @@ def network_as_of() -> None:
     open_hubs = loaders.load_open_hubs(as_of)
     gaps = cov.rank_lsoa_gaps(loaders.load_coverage(radius, as_of=as_of))
     fmap = build_hub_map(
-        loaders.load_lsoa_map_shapes(),
+        loaders.load_lsoa_map_encoded(),
         indicator_table(lsoas, indicator),
         indicator,
         label=label,
@@ -132,7 +132,7 @@ network_as_of()
 
 
 with st.expander("Animated playback of the network's growth (for presenting)"):
-    st.plotly_chart(
+    common.show_chart(
         gf.build_network_animation(hubs, month_starts, outline=loaders.load_outline()),
         width="stretch",
         theme=None,
@@ -160,7 +160,7 @@ chosen = st.multiselect(
 )
 over_time = loaders.load_coverage_over_time(radius)
 shown = over_time[over_time[cov.AREA].isin([cov.LEEDS_LABEL, *chosen])]
-st.plotly_chart(
+common.show_chart(
     gf.build_coverage_over_time_chart(
         shown,
         measure,
@@ -187,7 +187,7 @@ with st.expander("Table: coverage each month, Leeds and every LCP"):
 # --- Deprivation change --------------------------------------------------------------------------
 st.subheader("Context: change in deprivation, IMD 2019 → 2025")
 change = g.deprivation_change_by_lcp(lsoas)
-st.plotly_chart(
+common.show_chart(
     gf.build_deprivation_change_chart(change),
     width="stretch",
     theme=None,

@@ -1,13 +1,17 @@
 """Overview page: Leeds headline figures, each with its source and vintage, and a small map."""
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common
 from data import loaders
 from geo.coverage import rank_lcp_gaps, summarise_coverage
+from utils import about
 from utils import constants as c
 from utils import gap_figures as gf
+from utils.exports import summary_html
 from utils.indicators import headline_figures, indicator_table
 from utils.maps import build_hub_map
 from utils.view_state import encode_params, shared_specs
@@ -51,7 +55,7 @@ else:
 
 st.subheader("IMD 2025 score and hubs")
 fmap = build_hub_map(
-    loaders.load_lsoa_map_shapes(),
+    loaders.load_lsoa_map_encoded(),
     indicator_table(lsoas, c.IMD_SCORE),
     c.IMD_SCORE,
     label=c.INDICATORS[c.IMD_SCORE][0],
@@ -63,3 +67,26 @@ fmap = build_hub_map(
 st_folium(fmap, key="overview_map", returned_objects=[], height=460, use_container_width=True)
 common.sample_hub_notice(hubs)
 st.caption(f"Sources: {c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}.")
+
+st.download_button(
+    "Printable one-page summary of this view (HTML: open it and print to PDF)",
+    partial(
+        summary_html,
+        "Leeds Digital Health Hubs: coverage at a glance",
+        [
+            f"Area: {view['area']}",
+            f"Reach: {radius:,} m straight line; at risk: top 20% risk (default weights)",
+            f"Data built {loaders.load_manifest()['built_at']}",
+        ],
+        [
+            *headline_figures(lsoas, len(hubs) - n_sample, n_sample),
+            *gf.coverage_headlines(leeds, radius, gf.DEFAULT_AT_RISK),
+        ],
+        gf.lcp_gap_table(gf.top_gaps(rank_lcp_gaps(coverage, hubs))),
+        common.share_link(),
+        [about.ATTRIBUTION, *[f"{t}: {x}" for t, x in about.APPROXIMATIONS[:4]]],
+    ),
+    file_name="hub_coverage_summary.html",
+    mime="text/html",
+    key="overview_summary_download",
+)

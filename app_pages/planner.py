@@ -195,7 +195,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
 
     weights = loaders.load_planner_weights(inputs["objective"])
     fmap = build_hub_map(
-        loaders.load_lsoa_map_shapes(),
+        loaders.load_lsoa_map_encoded(),
         weights,
         loaders.PLANNER_WEIGHT,
         label=f"{unit.capitalize()} per neighbourhood",
@@ -225,7 +225,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         display, "hub_site_recommendation.csv", "Download sites (CSV)", key="planner_download"
     )
 
-    st.plotly_chart(
+    common.show_chart(
         pf.coverage_curve_figure(curve, inputs["objective"], rec.k_requested, need["target_share"]),
         width="stretch",
         key="planner_curve",
@@ -366,7 +366,7 @@ def _scenario_section() -> None:
             common.csv_download(
                 table, "scenario_comparison.csv", "Download comparison (CSV)", key="planner_cmp_dl"
             )
-            st.plotly_chart(
+            common.show_chart(
                 pf.comparison_figure(pair), width="stretch", key="planner_compare_curve"
             )
             cols = st.columns(2)

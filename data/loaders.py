@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from data import built
-from data.assets import LEAFLET_CSS, LEAFLET_JS, assets_present, install_assets
+from data.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_DIR, assets_present, install_assets
 from data.build import build_all, read_lsoa11_to_21, simplify_for_map
 from data.register_store import RegisterStore
 from data.sources import MissingSourceError, build_dir, source_dir
@@ -75,6 +75,16 @@ def load_lsoa_map_shapes() -> gpd.GeoDataFrame:
     """LSOA polygons simplified for drawing."""
     ensure_ready()
     return built.read_lsoa_map_shapes()
+
+
+@st.cache_data(show_spinner=False)
+def load_leaflet_assets() -> tuple[str, str]:
+    """The text of leaflet.js and leaflet.css, for maps exported as standalone HTML."""
+    ensure_ready()
+    folder = VENDOR_DIR / "leaflet"
+    return (folder / "leaflet.js").read_text(encoding="utf-8"), (folder / "leaflet.css").read_text(
+        encoding="utf-8"
+    )
 
 
 @st.cache_data(show_spinner=False)

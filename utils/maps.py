@@ -297,8 +297,12 @@ def _lsoa_tooltip_js(label: str, with_decile: bool) -> str:
     return f"function(p, esc) {{return '<table>' + {parts} + '</table>';}}"
 
 
-def _outline_style_js(colour: str, weight: float, dashed_unless: str | None = None) -> str:
-    dash = f"f.properties.s === '{dashed_unless}' ? null : '6 5'" if dashed_unless else "null"
+def _outline_style_js(colour: str, weight: float, solid_statuses: tuple[str, ...] = ()) -> str:
+    """Outline style; with ``solid_statuses``, features whose status is not listed draw dashed."""
+    if solid_statuses:
+        dash = f"{json.dumps(list(solid_statuses))}.indexOf(f.properties.s) >= 0 ? null : '6 5'"
+    else:
+        dash = "null"
     return (
         f"function(f) {{return {{fill: false, color: '{colour}', weight: {weight}, "
         f"opacity: 0.9, dashArray: {dash}}};}}"
@@ -474,11 +478,11 @@ def build_hub_map(
         props = [{"s": s} for s in lcp_outlines[c.LCP_STATUS]]
         EncodedPolygons(
             encoded_features(lcp_outlines, props),
-            _outline_style_js("#000000", 2.5, dashed_unless="described"),
+            _outline_style_js("#000000", 2.5, solid_statuses=("described", "official")),
             interactive=False,
         ).add_to(m)
         notes.append(
-            "Solid black: LCP footprint as publicly described; dashed: approximate or "
+            "Solid black: LCP footprint official or as publicly described; dashed: approximate or "
             "provisional (not official)"
         )
     if outline is not None:

@@ -29,6 +29,7 @@ def test_map_page_draws_the_chosen_indicator_and_the_table():
     scripts = " ".join(folium_scripts(at))
     assert "Health Deprivation and Disability" in scripts
     assert "/app/static/vendor/leaflet/leaflet.js" in scripts or "leaflet" in scripts
+    at.toggle(key="map_show_table").set_value(True).run()
     assert len(at.dataframe[0].value) == c.LEEDS_LSOA21_COUNT
 
 
@@ -43,6 +44,7 @@ def test_choosing_an_lcp_filters_the_table():
     at = run_page("app_pages/map.py", {"area": "HATCH"})
     assert not at.exception
     assert at.selectbox(key="view_area").value == "HATCH"
+    at.toggle(key="map_show_table").set_value(True).run()
     assert 0 < len(at.dataframe[0].value) < c.LEEDS_LSOA21_COUNT
 
 

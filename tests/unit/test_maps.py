@@ -2,8 +2,8 @@
 
 import geopandas as gpd
 import pandas as pd
-import pytest
 import polyline
+import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from utils import constants as c
@@ -57,7 +57,8 @@ def test_map_loads_only_local_assets_and_no_d3(shapes, table):
     hubs = pd.DataFrame(
         {c.HUB_NAME: ["A"], c.HUB_LAT: [53.805], c.HUB_LON: [-1.585], c.HUB_SAMPLE: [False]}
     )
-    m = build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, rings_m=800, **ASSETS)
+    sites = pd.DataFrame({c.LAT: [53.806], c.LON: [-1.586], "site": ["New site"]})
+    m = build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, rings_m=800, new_sites=sites, **ASSETS)
     links = map_asset_links(m)
     assert links and all(link.startswith("/app/static/") for link in links)
     html = render(m)
