@@ -1,0 +1,1 @@
+"""What the app reads: the data build, built-data readers, cached loaders and the register store."""

@@ -1,0 +1,1 @@
+"""Pure spatial code: LCP footprints, hub coverage and site optimisation (no streamlit)."""

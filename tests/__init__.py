@@ -1,0 +1,1 @@
+"""Hub Coverage tests: unit, data, pages (AppTest) and e2e (Playwright)."""

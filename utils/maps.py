@@ -269,10 +269,7 @@ class EncodedPolygons(MacroElement):
     ) -> None:
         super().__init__()
         self._name = "EncodedPolygons"
-        # Branca re-reads rendered scripts as Jinja templates, so "{{" (possible inside an
-        # encoded polyline) must not appear literally; "</" must not close the script tag.
-        text = json.dumps(features, separators=(",", ":"))
-        self.features_json = text.replace("{{", "{\\u007b").replace("</", "<\\/")
+        self.features_json = _script_json(features)
         self.style_js = style_js
         self.tooltip_js = tooltip_js or "null"
         self.interactive = "true" if interactive else "false"
@@ -335,68 +332,111 @@ def _offline_map(asset_js: str, asset_css: str, base_tiles: bool) -> folium.Map:
     return m
 
 
+class PointMarkers(MacroElement):
+    """Circle markers (and optional reach rings) drawn from one JSON list in the browser.
+
+    One element for many points keeps the map script small and quick to build, unlike one folium
+    marker and tooltip per point.
+
+    Parameters
+    ----------
+    points : list of dict
+        ``{"lat", "lon", "tip"}``; ``tip`` is tooltip HTML the caller has already escaped.
+    marker : dict
+        Leaflet circleMarker options (radius, color, fillColor, className …).
+    ring_m : float, optional
+        Radius in metres of a reach ring drawn around each point.
+    ring : dict, optional
+        Leaflet circle options for the rings.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+          var map = {{ this._parent.get_name() }};
+          var marker = {{ this.marker_json }}, ring = {{ this.ring_json }};
+          {{ this.points_json }}.forEach(function(p) {
+            if ({{ this.ring_m }} > 0) {
+              L.circle([p.lat, p.lon], Object.assign({radius: {{ this.ring_m }}, interactive: false}, ring)).addTo(map);
+            }
+            L.circleMarker([p.lat, p.lon], marker).bindTooltip(p.tip).addTo(map);
+          });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        points: list[dict],
+        marker: dict,
+        ring_m: float | None = None,
+        ring: dict | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "PointMarkers"
+        self.points_json = _script_json(points)
+        self.marker_json = _script_json(marker)
+        self.ring_json = _script_json(ring or {})
+        self.ring_m = float(ring_m or 0)
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a folium script: no literal "{{" (branca re-reads scripts as Jinja
+    templates; an encoded polyline can contain it) and no "</" (it would end the script tag)."""
+    text = json.dumps(value, separators=(",", ":"))
+    return text.replace("{{", "{\\u007b").replace("</", "<\\/")
+
+
 def _add_hub_markers(m: folium.Map, hubs: pd.DataFrame, rings_m: float | None) -> None:
-    layer = folium.FeatureGroup(name="Hubs")
-    for row in hubs.itertuples(index=False):
-        lat, lon = getattr(row, c.HUB_LAT), getattr(row, c.HUB_LON)
-        if pd.isna(lat) or pd.isna(lon):
-            continue
-        is_sample = bool(getattr(row, c.HUB_SAMPLE, False))
-        name = html.escape(str(getattr(row, c.HUB_NAME)))
-        kind = "Sample hub (illustrative, not a real site)" if is_sample else "Digital Health Hub"
-        colour = SAMPLE_HUB_COLOUR if is_sample else REAL_HUB_COLOUR
-        if rings_m:
-            folium.Circle(
-                (lat, lon),
-                radius=rings_m,
-                color=colour,
-                weight=1,
-                fill=False,
-                dash_array="4 4",
-                interactive=False,
-            ).add_to(layer)
-        folium.CircleMarker(
-            (lat, lon),
-            radius=7 if is_sample else 8,
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=colour,
-            fill_opacity=0.95,
-            tooltip=folium.Tooltip(f"<b>{name}</b><br>{kind}"),
-            class_name="hc-hub hc-hub-sample" if is_sample else "hc-hub hc-hub-real",
-        ).add_to(layer)
-    layer.add_to(m)
+    located = hubs[hubs[c.HUB_LAT].notna() & hubs[c.HUB_LON].notna()]
+    is_sample = (
+        located[c.HUB_SAMPLE].fillna(False).astype(bool)
+        if c.HUB_SAMPLE in located
+        else pd.Series(False, index=located.index)
+    )
+    for sample, group in located.groupby(is_sample):
+        kind = "Sample hub (illustrative, not a real site)" if sample else "Digital Health Hub"
+        colour = SAMPLE_HUB_COLOUR if sample else REAL_HUB_COLOUR
+        points = [
+            {"lat": lat, "lon": lon, "tip": f"<b>{html.escape(str(name))}</b><br>{kind}"}
+            for lat, lon, name in zip(
+                group[c.HUB_LAT], group[c.HUB_LON], group[c.HUB_NAME], strict=True
+            )
+        ]
+        marker = {
+            "radius": 7 if sample else 8,
+            "color": "#ffffff",
+            "weight": 2,
+            "fillColor": colour,
+            "fillOpacity": 0.95,
+            "className": "hc-hub hc-hub-sample" if sample else "hc-hub hc-hub-real",
+        }
+        ring = {"color": colour, "weight": 1, "fill": False, "dashArray": "4 4"}
+        PointMarkers(points, marker, rings_m, ring).add_to(m)
 
 
 def _add_new_sites(m: folium.Map, sites: pd.DataFrame, rings_m: float | None) -> None:
-    layer = folium.FeatureGroup(name="Recommended new sites")
-    for i, row in enumerate(sites.itertuples(index=False), start=1):
-        lat, lon = getattr(row, c.LAT), getattr(row, c.LON)
-        label = html.escape(str(getattr(row, "site", f"Site {i}")))
-        if rings_m:
-            folium.Circle(
-                (lat, lon),
-                radius=rings_m,
-                color=NEW_SITE_COLOUR,
-                weight=2,
-                fill=False,
-                interactive=False,
-            ).add_to(layer)
-        # A CircleMarker, not folium's RegularPolygonMarker: that one loads leaflet-dvf from a
-        # CDN, so offline the map fails to draw at all. A dark outline sets sites apart from hubs.
-        folium.CircleMarker(
-            (lat, lon),
-            radius=10,
-            color="#000000",
-            weight=3,
-            fill=True,
-            fill_color=NEW_SITE_COLOUR,
-            fill_opacity=1,
-            tooltip=folium.Tooltip(f"<b>Recommended site {i}</b><br>{label}"),
-            class_name="hc-new-site",
-        ).add_to(layer)
-    layer.add_to(m)
+    labels = sites["site"] if "site" in sites else pd.Series("", index=sites.index)
+    points = [
+        {"lat": lat, "lon": lon, "tip": f"<b>Recommended site {i}</b><br>{html.escape(str(label))}"}
+        for i, (lat, lon, label) in enumerate(
+            zip(sites[c.LAT], sites[c.LON], labels, strict=True), 1
+        )
+    ]
+    # Circle markers with a dark outline set sites apart from hubs (and need no marker plugin).
+    marker = {
+        "radius": 10,
+        "color": "#000000",
+        "weight": 3,
+        "fillColor": NEW_SITE_COLOUR,
+        "fillOpacity": 1,
+        "className": "hc-new-site",
+    }
+    PointMarkers(
+        points, marker, rings_m, {"color": NEW_SITE_COLOUR, "weight": 2, "fill": False}
+    ).add_to(m)
 
 
 def build_hub_map(
