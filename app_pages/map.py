@@ -53,8 +53,10 @@ st.download_button(
 )
 
 # Shown on request: the data grid's code (~1.3 MB) then loads only for those who want the table.
-if st.toggle(f"Show the table: the same values for {len(area_lsoas)} neighbourhoods (sortable)",
-             key="map_show_table"):
+if st.toggle(
+    f"Show the table: the same values for {len(area_lsoas)} neighbourhoods (sortable)",
+    key="map_show_table",
+):
     table = indicator_table(area_lsoas, indicator)
     st.dataframe(table, hide_index=True, width="stretch", key="map_table")
     common.csv_download(table, f"leeds_lsoa_{indicator}.csv", key="map_download")

@@ -41,7 +41,7 @@ from utils.growth import MONTH as GROWTH_MONTH
 from utils.growth import coverage_over_time, growth_series
 from utils.hubs import RowError, open_on, read_register_file, validate_register
 from utils.maps import encode_shapes
-from utils.risk import at_risk_flags, compute_risk_index
+from utils.risk import attach_risk, compute_risk_index
 from utils.venues import read_venues_csv, validate_venues
 from utils.view_state import ALL_LEEDS
 
@@ -242,13 +242,8 @@ def _coverage(
     footprints: int,
     as_of: date,
 ) -> pd.DataFrame:
-    lsoas = pd.DataFrame(_lsoas_with_lcp(footprints).drop(columns="geometry"))
-    risk = load_risk(weights, scaling)
-    lsoas = lsoas.merge(
-        risk[[c.LSOA, c.RISK_INDEX, "risk_missing"]], on=c.LSOA, how="left", validate="one_to_one"
-    )
-    lsoas[c.AT_RISK] = at_risk_flags(lsoas, at_risk)
     hubs = _hubs(register, footprints)
+    lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
     return coverage_by_lsoa(lsoas, hubs[open_on(hubs, as_of)], radius_m)
 
 
@@ -278,12 +273,7 @@ def load_coverage(
 def _at_risk_lsoas(weights: tuple, scaling: str, at_risk: str, footprints: int) -> pd.DataFrame:
     """LSOAs (no geometry) with LCP, risk index and the at-risk flag, ready for coverage."""
     lsoas = pd.DataFrame(_lsoas_with_lcp(footprints).drop(columns="geometry"))
-    risk = load_risk(weights, scaling)
-    lsoas = lsoas.merge(
-        risk[[c.LSOA, c.RISK_INDEX, "risk_missing"]], on=c.LSOA, how="left", validate="one_to_one"
-    )
-    lsoas[c.AT_RISK] = at_risk_flags(lsoas, at_risk)
-    return lsoas
+    return attach_risk(lsoas, load_risk(weights, scaling), at_risk)
 
 
 @st.cache_data(show_spinner="Measuring coverage month by month…")

@@ -288,7 +288,9 @@ class RegisterStore:
     def current_version(self) -> int:
         """Return the version id of the register in force (it changes on every save)."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.max(self.versions.c.version_id))).scalar() or 0)
+            return int(
+                conn.execute(sa.select(sa.func.max(self.versions.c.version_id))).scalar() or 0
+            )
 
     # --- footprints (LSOA -> LCP lookups uploaded for everyone) ----------------------------------
     def footprints_version(self) -> int:
@@ -324,7 +326,9 @@ class RegisterStore:
             return None
         with self.engine.connect() as conn:
             text = conn.execute(
-                sa.select(self.footprints.c.lookup).where(self.footprints.c.version_id == version_id)
+                sa.select(self.footprints.c.lookup).where(
+                    self.footprints.c.version_id == version_id
+                )
             ).scalar()
         if text is None:
             raise UnknownVersionError(f"There is no footprint lookup version {version_id}.")

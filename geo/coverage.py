@@ -29,9 +29,7 @@ The site planner can share ``distance_matrix`` (or ``model.matrix``) as its cost
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -40,11 +38,9 @@ import pandas as pd
 from utils.constants import (
     AT_RISK,
     COVERED,
-    HUB_CLOSED,
     HUB_ID,
     HUB_LAT,
     HUB_LON,
-    HUB_OPENED,
     LCP,
     LSOA,
     LSOA_NAME,
@@ -81,7 +77,6 @@ __all__ = [
     "hubs_xy",
     "nearest_distance",
     "need_vs_coverage",
-    "open_hubs",
     "rank_lcp_gaps",
     "rank_lsoa_gaps",
     "summarise_coverage",
@@ -261,80 +256,6 @@ def hubs_xy(hubs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# --- Open hubs ---------------------------------------------------------------------------------
-
-_DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*$")
-
-
-def _to_day(value: object, column: str, row: object) -> date | None:
-    """A register date as a day: 'YYYY' -> 1 Jan, 'YYYY-MM' -> 1st of month; None if blank."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp | datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date()
-    text = str(value).strip()
-    if not text:
-        return None
-    m = _DATE_RE.match(text)
-    if m:
-        year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
-        try:
-            return date(year, month, day)
-        except ValueError:
-            pass
-    raise CoverageError(
-        f"Hub {row}: '{column}' value {text!r} is not a date; use YYYY-MM or YYYY-MM-DD."
-    )
-
-
-def open_hubs(hubs: pd.DataFrame, as_of: date | datetime | str) -> pd.DataFrame:
-    """Hubs open on ``as_of``: opened on or before it and not yet closed.
-
-    Parameters
-    ----------
-    hubs
-        Register rows with ``HUB_OPENED`` and optionally ``HUB_CLOSED``. Values may be dates,
-        datetimes or strings ``"YYYY-MM-DD"``, ``"YYYY-MM"`` (open from the 1st of that month)
-        or ``"YYYY"``. A blank opened date means "date unknown" and counts as open; a blank
-        closed date means still open. The closed date is exclusive (closed on that day).
-        A hub that closed and reopened is two rows with the same ``HUB_ID``; at most one row
-        per ``HUB_ID`` is returned (the latest opened).
-    as_of
-        The day to look at.
-
-    Returns
-    -------
-    pd.DataFrame
-        The open rows, in register order, index kept.
-    """
-    _require(hubs, [HUB_OPENED], "hubs")
-    day = _to_day(as_of, "as_of", "date")
-    if day is None:
-        raise CoverageError("Give the date to count open hubs on (as_of).")
-    ids = hubs[HUB_ID] if HUB_ID in hubs.columns else pd.Series(hubs.index, index=hubs.index)
-    has_closed = HUB_CLOSED in hubs.columns
-    keep = np.zeros(len(hubs), dtype=bool)
-    opened_ord = np.zeros(len(hubs), dtype=np.int64)
-    for i, (label, opened) in enumerate(zip(ids, hubs[HUB_OPENED], strict=True)):
-        o = _to_day(opened, HUB_OPENED, label)
-        c = _to_day(hubs[HUB_CLOSED].iloc[i], HUB_CLOSED, label) if has_closed else None
-        if o is not None and c is not None and c <= o:
-            raise CoverageError(f"Hub {label}: closed ({c}) is not after opened ({o}).")
-        keep[i] = (o is None or o <= day) and (c is None or day < c)
-        opened_ord[i] = o.toordinal() if o is not None else 0
-    pos = np.flatnonzero(keep)
-    if HUB_ID in hubs.columns and hubs[HUB_ID].iloc[pos].duplicated().any():
-        rows = pd.DataFrame({"id": hubs[HUB_ID].iloc[pos].to_numpy(), "o": opened_ord[pos]})
-        rows["pos"] = pos
-        rows = rows.sort_values("o", kind="stable").drop_duplicates("id", keep="last")
-        pos = np.sort(rows["pos"].to_numpy())
-    return hubs.iloc[pos]
-
-
 # --- Coverage per LSOA -------------------------------------------------------------------------
 
 
@@ -357,7 +278,7 @@ def coverage_by_lsoa(
         One row per LSOA with ``LSOA``, ``PWC_X``, ``PWC_Y`` (EPSG:27700), ``POP_TOTAL`` and a
         boolean at-risk column (``AT_RISK``; see ``utils.risk.at_risk_flags``).
     hubs
-        The hubs to count (already filtered to open ones, e.g. with ``open_hubs``), with
+        The hubs to count (already filtered to open ones, e.g. with ``utils.hubs.open_on``), with
         ``X``/``Y`` in EPSG:27700 metres (see ``hubs_xy``). May be empty.
     radius_m
         Coverage radius in metres (``RADIUS_CHOICES_M``).

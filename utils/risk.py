@@ -574,3 +574,26 @@ def describe_method(
         "offline. Scores from different weightings or scalings are not comparable.",
     ]
     return "\n".join(lines)
+
+
+def attach_risk(
+    lsoas: pd.DataFrame, risk: pd.DataFrame, definition: str = "top20_risk"
+) -> pd.DataFrame:
+    """Join the risk index onto LSOAs (one-to-one, no row lost) and flag who counts as at risk.
+
+    Parameters
+    ----------
+    lsoas : DataFrame
+        LSOA rows keyed by LSOA code.
+    risk : DataFrame
+        ``compute_risk_index(...).reset_index()``: LSOA, RISK_INDEX, risk_missing.
+    definition : {"top20_risk", "core20"}
+        Passed to ``at_risk_flags``.
+    """
+    out = lsoas.merge(
+        risk[[LSOA, RISK_INDEX, "risk_missing"]], on=LSOA, how="left", validate="one_to_one"
+    )
+    if len(out) != len(lsoas):
+        raise RiskDataError("Joining the risk index changed the number of LSOAs.")
+    out[AT_RISK] = at_risk_flags(out, definition)
+    return out

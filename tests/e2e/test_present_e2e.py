@@ -8,7 +8,9 @@ from tests.e2e.conftest import choose_option, map_frame, selectbox_text
 pytestmark = pytest.mark.e2e
 
 
-def test_a_shared_link_reopens_the_same_lcp_indicator_and_radius_in_a_new_browser(server, browser, page):
+def test_a_shared_link_reopens_the_same_lcp_indicator_and_radius_in_a_new_browser(
+    server, browser, page
+):
     page.goto(f"{server.url}/map")
     map_frame(page).locator("path.leaflet-interactive").nth(487).wait_for(timeout=60_000)
     choose_option(page, "Area", "HATCH")

@@ -7,8 +7,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN_FILES = sorted(
-    [*REPO.glob("geo/*.py"), *REPO.glob("utils/*.py"),
-     *[p for p in REPO.glob("data/*.py") if p.name != "loaders.py"]]
+    [
+        *REPO.glob("geo/*.py"),
+        *REPO.glob("utils/*.py"),
+        *[p for p in REPO.glob("data/*.py") if p.name != "loaders.py"],
+    ]
 )
 
 

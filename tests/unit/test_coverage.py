@@ -1,7 +1,5 @@
 """Unit tests for hub coverage on a grid with known distances."""
 
-from datetime import date, datetime
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -27,7 +25,6 @@ from geo.coverage import (
     hubs_xy,
     nearest_distance,
     need_vs_coverage,
-    open_hubs,
     rank_lcp_gaps,
     rank_lsoa_gaps,
     summarise_coverage,
@@ -35,11 +32,9 @@ from geo.coverage import (
 from utils.constants import (
     AT_RISK,
     COVERED,
-    HUB_CLOSED,
     HUB_ID,
     HUB_LAT,
     HUB_LON,
-    HUB_OPENED,
     LCP,
     LSOA,
     NEAREST_HUB_M,
@@ -246,52 +241,3 @@ def test_a_custom_distance_model_can_replace_straight_line(lsoas, hubs):
     assert isinstance(Doubled(), DistanceModel)
     out = coverage_by_lsoa(lsoas, hubs, 800, model=Doubled())
     assert out[COVERED].tolist() == [False, False, True, False, False]
-
-
-@pytest.fixture
-def register() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            HUB_ID: ["a", "b", "c", "c", "d"],
-            HUB_OPENED: ["2020-03", "2022-08-15", "2021-01", "2023-05", None],
-            HUB_CLOSED: [None, None, "2022-03-01", None, "2021-06"],
-        }
-    )
-
-
-@pytest.mark.parametrize(
-    ("as_of", "expected"),
-    [
-        (date(2020, 2, 29), ["d"]),  # unknown opening date counts as open
-        (date(2020, 3, 1), ["a", "d"]),  # month precision: open from the 1st
-        (date(2021, 6, 1), ["a", "c"]),  # closed date is exclusive
-        (date(2022, 2, 28), ["a", "c"]),
-        (date(2022, 3, 1), ["a"]),
-        ("2022-08-15", ["a", "b"]),
-        (datetime(2023, 6, 1, 12), ["a", "b", "c"]),  # reopened
-    ],
-)
-def test_open_hubs_respects_opened_closed_and_reopened(register, as_of, expected):
-    assert open_hubs(register, as_of)[HUB_ID].tolist() == expected
-
-
-def test_open_hubs_reopened_hub_appears_once_as_its_latest_row(register):
-    register.loc[3, HUB_OPENED] = "2021-02"  # overlapping rows for hub c
-    register.loc[2, HUB_CLOSED] = None
-    out = open_hubs(register, date(2024, 1, 1))
-    assert out[HUB_ID].tolist() == ["a", "b", "c"]
-    assert out.loc[out[HUB_ID] == "c"].index.tolist() == [3]
-
-
-def test_open_hubs_accepts_datetime_columns(register):
-    register[HUB_OPENED] = pd.to_datetime(
-        ["2020-03-01", "2022-08-15", "2021-01-01", "2023-05-01", None]
-    )
-    register[HUB_CLOSED] = pd.to_datetime([None, None, "2022-03-01", None, "2021-06-01"])
-    assert open_hubs(register, date(2022, 3, 1))[HUB_ID].tolist() == ["a"]
-
-
-def test_open_hubs_rejects_unreadable_dates_naming_the_hub(register):
-    register.loc[1, HUB_OPENED] = "summer 2022"
-    with pytest.raises(CoverageError, match="Hub b.*summer 2022"):
-        open_hubs(register, date(2023, 1, 1))

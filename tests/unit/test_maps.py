@@ -58,7 +58,9 @@ def test_map_loads_only_local_assets_and_no_d3(shapes, table):
         {c.HUB_NAME: ["A"], c.HUB_LAT: [53.805], c.HUB_LON: [-1.585], c.HUB_SAMPLE: [False]}
     )
     sites = pd.DataFrame({c.LAT: [53.806], c.LON: [-1.586], "site": ["New site"]})
-    m = build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, rings_m=800, new_sites=sites, **ASSETS)
+    m = build_hub_map(
+        shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, rings_m=800, new_sites=sites, **ASSETS
+    )
     links = map_asset_links(m)
     assert links and all(link.startswith("/app/static/") for link in links)
     html = render(m)
@@ -97,7 +99,9 @@ def test_features_carry_tooltip_fields_and_missing_values_say_no_data(shapes, ta
 
 def test_encoded_geometry_decodes_back_to_the_polygon_rings():
     ring = [(-1.6, 53.8), (-1.59, 53.8), (-1.59, 53.81), (-1.6, 53.81), (-1.6, 53.8)]
-    poly = Polygon(ring, holes=[[(-1.597, 53.803), (-1.596, 53.803), (-1.596, 53.804), (-1.597, 53.803)]])
+    poly = Polygon(
+        ring, holes=[[(-1.597, 53.803), (-1.596, 53.803), (-1.596, 53.804), (-1.597, 53.803)]]
+    )
     encoded = encode_geometry(MultiPolygon([poly, box(-1.5, 53.7, -1.49, 53.71)]))
     assert len(encoded) == 2 and len(encoded[0]) == 2
     decoded = polyline.decode(encoded[0][0], 5, geojson=True)

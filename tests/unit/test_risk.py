@@ -242,3 +242,22 @@ def test_method_description_states_formula_components_and_weights():
         assert comp.label in text
     assert "| Deprivation | 2 (40%)" in text
     assert "Core20" in text
+
+
+def test_attach_risk_joins_one_to_one_and_flags_the_top_fifth():
+    import pandas as pd
+
+    from utils.constants import AT_RISK, LSOA, RISK_INDEX
+    from utils.risk import attach_risk
+
+    lsoas = pd.DataFrame({LSOA: [f"E{i}" for i in range(10)], "pop_total": [1000] * 10})
+    risk = pd.DataFrame(
+        {
+            LSOA: [f"E{i}" for i in range(10)][::-1],
+            RISK_INDEX: [float(i) for i in range(10)],
+            "risk_missing": [""] * 10,
+        }
+    )
+    out = attach_risk(lsoas, risk)
+    assert list(out[LSOA]) == list(lsoas[LSOA])
+    assert set(out.loc[out[AT_RISK], LSOA]) == {"E0", "E1"}
