@@ -1,8 +1,10 @@
 """Cached loaders: the only module outside app_pages/ that imports streamlit.
 
 Each wrapper caches a pure reader or an expensive pure step once per server process (shared by
-every session). Callers must not mutate what these return. Nothing is read at import time: the
-first call builds the data if it is missing.
+every session). Callers must not mutate what these return. st.cache_data hands each caller a
+copy; the read-only drawing layers use st.cache_resource instead, so every rerun does not pay to
+unpickle geometry it only reads. Nothing is read at import time: the first call builds the data
+if it is missing.
 """
 
 from __future__ import annotations
@@ -87,20 +89,20 @@ def load_leaflet_assets() -> tuple[str, str]:
     )
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
 def load_lsoa_map_encoded() -> dict[str, list[list[str]]]:
     """LSOA drawing shapes, encoded once per server (pass as ``shapes`` to build_hub_map)."""
     return encode_shapes(load_lsoa_map_shapes())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
 def load_wards() -> gpd.GeoDataFrame:
     """Ward outlines for drawing."""
     ensure_ready()
     return built.read_wards()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
 def load_outline() -> gpd.GeoDataFrame:
     """The Leeds outline for drawing."""
     ensure_ready()
@@ -180,7 +182,7 @@ def load_lsoas_with_lcp() -> gpd.GeoDataFrame:
     return _lsoas_with_lcp(footprints_version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
 def _lcp_outlines(version: int) -> gpd.GeoDataFrame:
     dissolved = dissolve_footprints(load_lsoas(), load_footprints(version))
     return simplify_for_map(dissolved)
