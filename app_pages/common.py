@@ -12,7 +12,8 @@ import streamlit as st
 from data import loaders
 from utils import constants as c
 from utils.exports import table_csv, table_xlsx
-from utils.indicators import indicator_label
+from utils.indicators import decile_column_for, indicator_label, indicator_table
+from utils.maps import build_hub_map
 from utils.slides import Slide, build_slides, slide_index
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
 
@@ -234,3 +235,24 @@ def show_chart(fig, **kwargs) -> None:
         },
     }
     st.plotly_chart(fig, config=config, **kwargs)
+
+
+def indicator_map(lsoas: pd.DataFrame, indicator: str, hubs: pd.DataFrame, **layers):
+    """The LSOA choropleth of a map indicator with LCP outlines and hubs (the pages' usual map).
+
+    ``layers`` passes the optional extras on to ``build_hub_map`` (wards, outline, rings_m,
+    highlight, new_sites, base_tiles).
+    """
+    label, higher_is_worse = c.INDICATORS[indicator]
+    return build_hub_map(
+        loaders.load_lsoa_map_encoded(),
+        indicator_table(lsoas, indicator),
+        indicator,
+        label=label,
+        higher_is_worse=higher_is_worse,
+        decile_col=decile_column_for(indicator),
+        lcp_outlines=loaders.load_lcp_outlines(),
+        hubs=hubs,
+        **layers,
+        **loaders.MAP_ASSETS,
+    )

@@ -11,8 +11,6 @@ from geo import coverage as cov
 from utils import constants as c
 from utils import growth as g
 from utils import growth_figures as gf
-from utils.indicators import decile_column_for, indicator_table
-from utils.maps import build_hub_map
 from utils.view_state import ParamSpec, decode_params
 
 DATE_KEY = "growth_date"
@@ -101,22 +99,16 @@ def network_as_of() -> None:
         st.query_params[DATE_PARAM] = f"{as_of:%Y-%m}"
 
     indicator = view["ind"]
-    label, higher_is_worse = c.INDICATORS[indicator]
+    label = c.INDICATORS[indicator][0]
     open_hubs = loaders.load_open_hubs(as_of)
     gaps = cov.rank_lsoa_gaps(loaders.load_coverage(radius, as_of=as_of))
-    fmap = build_hub_map(
-        loaders.load_lsoa_map_encoded(),
-        indicator_table(lsoas, indicator),
+    fmap = common.indicator_map(
+        lsoas,
         indicator,
-        label=label,
-        higher_is_worse=higher_is_worse,
-        decile_col=decile_column_for(indicator),
+        open_hubs,
         outline=loaders.load_outline(),
-        lcp_outlines=loaders.load_lcp_outlines(),
-        hubs=open_hubs,
         rings_m=radius,
         highlight=gaps[c.LSOA].tolist(),
-        **loaders.MAP_ASSETS,
     )
     common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
     st_folium(fmap, key="growth_map", returned_objects=[], height=560, use_container_width=True)

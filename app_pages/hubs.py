@@ -25,8 +25,6 @@ from utils.hubs import (
     register_to_csv,
     sheet_row,
 )
-from utils.indicators import decile_column_for, indicator_table
-from utils.maps import build_hub_map
 from utils.planner_figures import row_errors_table
 from utils.view_state import ALL_LEEDS
 
@@ -209,19 +207,9 @@ with tab_register:
     common.sample_hub_notice(on_map)
 
     indicator = view["ind"]
-    label, higher_is_worse = c.INDICATORS[indicator]
+    label = c.INDICATORS[indicator][0]
     lsoas = loaders.load_lsoas_with_lcp()
-    fmap = build_hub_map(
-        loaders.load_lsoa_map_encoded(),
-        indicator_table(lsoas, indicator),
-        indicator,
-        label=label,
-        higher_is_worse=higher_is_worse,
-        decile_col=decile_column_for(indicator),
-        lcp_outlines=loaders.load_lcp_outlines(),
-        hubs=on_map,
-        **loaders.MAP_ASSETS,
-    )
+    fmap = common.indicator_map(lsoas, indicator, on_map)
     common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
     if search.strip() and len(on_map):
         fmap.fit_bounds(_marker_bounds(on_map), max_zoom=14)  # zoom to what was searched for

@@ -9,12 +9,11 @@ from app_pages import common
 from data import loaders
 from utils import constants as c
 from utils.exports import standalone_map_html
-from utils.indicators import decile_column_for, indicator_table
-from utils.maps import build_hub_map
+from utils.indicators import indicator_table
 
 view = common.shared_view()
 indicator = view["ind"]
-label, higher_is_worse = c.INDICATORS[indicator]
+label = c.INDICATORS[indicator][0]
 
 st.title("Map: deprivation and hubs by neighbourhood")
 st.caption(
@@ -27,19 +26,13 @@ area_lsoas = common.filter_area(lsoas, view["area"])
 hubs = loaders.load_open_hubs()
 show_tiles = st.toggle("Street map background (needs internet)", value=False, key="map_tiles")
 
-fmap = build_hub_map(
-    loaders.load_lsoa_map_encoded(),
-    indicator_table(lsoas, indicator),
+fmap = common.indicator_map(
+    lsoas,
     indicator,
-    label=label,
-    higher_is_worse=higher_is_worse,
-    decile_col=decile_column_for(indicator),
+    hubs,
     wards=loaders.load_wards(),
     outline=loaders.load_outline(),
-    lcp_outlines=loaders.load_lcp_outlines(),
-    hubs=hubs,
     base_tiles=show_tiles,
-    **loaders.MAP_ASSETS,
 )
 common.fit_to_area(fmap, area_lsoas, view["area"])
 st_folium(fmap, key="map_map", returned_objects=[], height=640, use_container_width=True)

@@ -195,43 +195,18 @@ def _browser_runs(url: str, wait_for_map: bool, runs: int) -> dict:
 
 def time_browser(runs: int = 3) -> dict:
     """Map page vs an empty Streamlit page, each on its own `streamlit run` server."""
-    import os
-    import subprocess
-
-    from tests.e2e.conftest import free_port, wait_healthy
+    from tests.e2e.conftest import StreamlitServer
 
     results = {}
-    procs = []
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {**os.environ, "HUB_COVERAGE_DB": str(Path(tmp) / "bench.sqlite")}
-            for name, script in (("map", "dashboard.py"), ("empty", "bench/empty_app.py")):
-                port = free_port()
-                cmd = [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    script,
-                    "--server.headless",
-                    "true",
-                    "--server.port",
-                    str(port),
-                    "--server.address",
-                    "127.0.0.1",
-                ]
-                procs.append(
-                    subprocess.Popen(
-                        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-                    )
-                )
-                url = f"http://127.0.0.1:{port}"
-                wait_healthy(url)
-                target = f"{url}/map" if name == "map" else url
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, script in (("map", "dashboard.py"), ("empty", "bench/empty_app.py")):
+            server = StreamlitServer(Path(tmp) / f"{name}.sqlite", script=script)
+            server.start()
+            try:
+                target = f"{server.url}/map" if name == "map" else server.url
                 results[name] = _browser_runs(target, wait_for_map=name == "map", runs=runs)
-    finally:
-        for proc in procs:
-            proc.terminate()
+            finally:
+                server.stop()
     empty, mapped = results["empty"], results["map"]
     results["ready_ratio_map_to_empty"] = round(mapped["ready_s"] / empty["ready_s"], 2)
     results["transfer_ratio_map_to_empty"] = round(

@@ -52,9 +52,10 @@ def wait_healthy(url: str, timeout: float = 90.0) -> None:
 
 
 class StreamlitServer:
-    """A `streamlit run dashboard.py` process on a free port with its own register database."""
+    """A `streamlit run` process (dashboard.py by default) on a free port with its own database."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, script: str = "dashboard.py") -> None:
+        self.script = script
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "HUB_COVERAGE_DB": str(db_path)}
