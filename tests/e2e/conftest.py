@@ -69,7 +69,7 @@ class StreamlitServer:
             "-m",
             "streamlit",
             "run",
-            "dashboard.py",
+            self.script,
             "--server.headless",
             "true",
             "--server.port",
