@@ -33,7 +33,7 @@ def favicon() -> str:
 
 def area_choices() -> list[str]:
     """'All Leeds' followed by the LCP names of the footprints in force."""
-    lcps = loaders.lcp_names() if hasattr(loaders, "lcp_names") else []
+    lcps = loaders.lcp_names()
     return [ALL_LEEDS, *lcps]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -138,15 +139,26 @@ def _numbered(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- rendering helpers ------------------------------------------------------------------------
+def _commit(write: Callable[[], int], done: str, what: str = "register") -> None:
+    """Run one database write; on success flash ``done`` (``{version}`` filled in) and rerun.
+
+    On failure the store has rolled back, so say that what was in force still is.
+    """
+    try:
+        version = write()
+    except RegisterStoreError as err:
+        st.error(f"{err} The {what} in force is unchanged.")
+        return
+    st.session_state["hubs_flash"] = done.format(version=version)
+    st.rerun()
+
+
 def _save(df: pd.DataFrame, reason: str, action: str, done: str) -> None:
     """Save a validated register as a new version, then rerun so every view shows it."""
-    try:
-        version = loaders.register_store().save(df, reason, action=action)
-    except RegisterStoreError as err:
-        st.error(f"{err} The register in force is unchanged.")
-        return
-    st.session_state["hubs_flash"] = f"{done} Saved as version {version}."
-    st.rerun()
+    _commit(
+        lambda: loaders.register_store().save(df, reason, action=action),
+        f"{done} Saved as version {{version}}.",
+    )
 
 
 def _show_errors(errors: list, what: str, key: str) -> None:
@@ -422,15 +434,10 @@ with tab_history:
         elif not restore_reason.strip():
             st.error("Give a reason for the change (it is kept in the history).")
         else:
-            try:
-                new = loaders.register_store().restore(restore_id, restore_reason)
-            except RegisterStoreError as err:
-                st.error(f"{err} The register in force is unchanged.")
-            else:
-                st.session_state["hubs_flash"] = (
-                    f"Restored version {restore_id}. Saved as version {new}."
-                )
-                st.rerun()
+            _commit(
+                lambda: loaders.register_store().restore(restore_id, restore_reason),
+                f"Restored version {restore_id}. Saved as version {{version}}.",
+            )
 
 with tab_fp:
     fp_version = loaders.footprints_version()
@@ -498,15 +505,11 @@ with tab_fp:
                 )
                 fp_reason = _reason("hubs_fp_reason")
                 if st.button("Apply footprints", key="hubs_fp_apply", type="primary"):
-                    try:
-                        new_fp = loaders.register_store().save_footprints(lookup, fp_reason)
-                    except RegisterStoreError as err:
-                        st.error(f"{err} The footprints in force are unchanged.")
-                    else:
-                        st.session_state["hubs_flash"] = (
-                            f"Applied {fp_upload.name} as footprints version {new_fp}."
-                        )
-                        st.rerun()
+                    _commit(
+                        lambda: loaders.register_store().save_footprints(lookup, fp_reason),
+                        f"Applied {fp_upload.name} as footprints version {{version}}.",
+                        what="footprints",
+                    )
     if fp_version:
         if st.button("Return to the default footprints", key="hubs_fp_reset"):
             loaders.register_store().reset_footprints()

@@ -167,9 +167,14 @@ def load_footprints(version: int | None = None) -> pd.DataFrame:
     return built.read_default_footprints() if saved is None else saved
 
 
+@st.cache_data(show_spinner=False)
+def _lcp_names(version: int) -> list[str]:
+    return sorted(load_footprints(version)[c.LCP].unique())
+
+
 def lcp_names() -> list[str]:
-    """LCP names of the footprints in force, sorted."""
-    return sorted(load_footprints(footprints_version())[c.LCP].unique())
+    """LCP names of the footprints in force, sorted (the sidebar asks on every rerun)."""
+    return _lcp_names(footprints_version())
 
 
 @st.cache_data(show_spinner=False)

@@ -495,7 +495,7 @@ def build_hub_map(
     m = _offline_map(asset_js, asset_css, base_tiles)
     highlight_set = set(highlight) if highlight is not None else set()
     data = lsoa_features(shapes, table, value_col, decile_col, highlight_set)
-    classes, edges = classify(table[value_col])
+    _, edges = classify(table[value_col])
     n_classes = max(len(edges) - 1, 1)
     colours = class_colours(n_classes, higher_is_worse)
 
