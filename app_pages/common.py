@@ -10,10 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from data import loaders
+from geo.footprints import lsoas_in_area
 from utils import constants as c
 from utils.exports import table_csv, table_xlsx
-from utils.indicators import decile_column_for, indicator_label, indicator_table
-from utils.maps import build_hub_map
+from utils.indicators import indicator_label
+from utils.maps import fit_to_lsoas, map_document
 from utils.slides import Slide, build_slides, slide_index
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
 
@@ -37,8 +38,8 @@ def area_choices() -> list[str]:
     return [ALL_LEEDS, *lcps]
 
 
-def shared_sidebar() -> None:
-    """Area, indicator, radius and presenter-mode widgets, first filled from the URL."""
+def init_shared_view() -> None:
+    """Fill the shared view (area, indicator, radius, presenter mode) from the URL when needed."""
     specs = shared_specs(area_choices())
     # A new session, or a slide change (st.switch_page does not carry widget values): the URL wins.
     if "view_initialised" not in st.session_state or st.session_state.pop("view_reload", False):
@@ -51,6 +52,10 @@ def shared_sidebar() -> None:
         st.session_state["view_area"] = ALL_LEEDS  # footprints changed under this session
     for notice in st.session_state.pop("view_notices", []):
         st.toast(notice)
+
+
+def shared_sidebar() -> None:
+    """Area, indicator, radius and presenter-mode widgets (their state set by init_shared_view)."""
     with st.sidebar:
         st.selectbox("Area", area_choices(), key="view_area")
         st.selectbox(
@@ -110,17 +115,34 @@ def csv_download(
 
 def filter_area(lsoas: pd.DataFrame, area: str) -> pd.DataFrame:
     """The LSOAs of the chosen LCP (all of Leeds for 'All Leeds')."""
-    if area == ALL_LEEDS or c.LCP not in lsoas.columns:
-        return lsoas
-    return lsoas[lsoas[c.LCP] == area]
+    return lsoas_in_area(lsoas, area)
 
 
 def fit_to_area(fmap, area_lsoas, area: str) -> None:
     """Zoom a folium map to the chosen area's LSOAs (Leeds-wide view for 'All Leeds')."""
-    if area == ALL_LEEDS or len(area_lsoas) == 0:
-        return
-    minx, miny, maxx, maxy = area_lsoas.total_bounds
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    if area != ALL_LEEDS:
+        fit_to_lsoas(fmap, area_lsoas)
+
+
+def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs") -> None:
+    """Draw a folium map (or its ``map_document`` page) in Streamlit's own iframe element.
+
+    Not streamlit-folium's ``st_folium``: none of our maps sends anything back to Python, and its
+    component (a React bundle loaded into an iframe once the component's code has loaded) made
+    the Map page paint later: 3.09 s against 2.84 s here (bench/run.py, median of 9 cold
+    visits). This frame needs only Leaflet, served by the app and cached by the browser.
+    """
+    html = fmap if isinstance(fmap, str) else map_document(fmap)
+    st.iframe(html, height=height, alt=alt)
+
+
+class PageStopped(Exception):  # noqa: N818 - control flow, not an error
+    """Raised by ``stop_page``; dashboard.py catches it and still draws the shared sidebar."""
+
+
+def stop_page() -> None:
+    """Stop the page here, like ``st.stop()``, but keep the shared sidebar (drawn after pages)."""
+    raise PageStopped
 
 
 def sample_hub_notice(hubs: pd.DataFrame) -> None:
@@ -235,24 +257,3 @@ def show_chart(fig, **kwargs) -> None:
         },
     }
     st.plotly_chart(fig, config=config, **kwargs)
-
-
-def indicator_map(lsoas: pd.DataFrame, indicator: str, hubs: pd.DataFrame, **layers):
-    """The LSOA choropleth of a map indicator with LCP outlines and hubs (the pages' usual map).
-
-    ``layers`` passes the optional extras on to ``build_hub_map`` (wards, outline, rings_m,
-    highlight, new_sites, base_tiles).
-    """
-    label, higher_is_worse = c.INDICATORS[indicator]
-    return build_hub_map(
-        loaders.load_lsoa_map_encoded(),
-        indicator_table(lsoas, indicator),
-        indicator,
-        label=label,
-        higher_is_worse=higher_is_worse,
-        decile_col=decile_column_for(indicator),
-        lcp_outlines=loaders.load_lcp_outlines(),
-        hubs=hubs,
-        **layers,
-        **loaders.MAP_ASSETS,
-    )

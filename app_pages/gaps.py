@@ -1,7 +1,6 @@
 """Gaps page: which LCPs and neighbourhoods have high need and no hub within reach."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import common
 from data import loaders
@@ -145,7 +144,7 @@ try:
     coverage = loaders.load_coverage(radius, weights, scaling, at_risk)
 except (RiskError, CoverageError) as err:
     st.error(f"{err} Change the settings above (or press *Reset to defaults*) and try again.")
-    st.stop()
+    common.stop_page()
 
 hubs = loaders.load_open_hubs()
 area_cov = common.filter_area(coverage, area)
@@ -234,7 +233,7 @@ fmap = build_hub_map(
     **loaders.MAP_ASSETS,
 )
 common.fit_to_area(fmap, loaders.load_lsoas_with_lcp().pipe(common.filter_area, area), area)
-st_folium(fmap, key="gaps_map", returned_objects=[], height=600, use_container_width=True)
+common.show_map(fmap, height=600)
 st.caption(
     f"Pink outline: at-risk LSOA beyond {radius:,} m of a hub. Dashed circles: {radius:,} m around "
     "each hub. Grey: no index (no inputs)."

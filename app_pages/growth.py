@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import common
 from data import loaders
@@ -33,10 +32,10 @@ try:
     milestones = g.parse_milestones(loaders.load_milestones())
 except g.GrowthError as err:
     st.error(f"The growth of the network cannot be charted: {err} Correct the register and reload.")
-    st.stop()
+    common.stop_page()
 if series.empty:
     st.info("The register has no hubs with an opened date yet, so there is no growth to chart.")
-    st.stop()
+    common.stop_page()
 
 st.info(g.illustrative_note(g.hub_counts(hubs)))
 
@@ -102,7 +101,7 @@ def network_as_of() -> None:
     label = c.INDICATORS[indicator][0]
     open_hubs = loaders.load_open_hubs(as_of)
     gaps = cov.rank_lsoa_gaps(loaders.load_coverage(radius, as_of=as_of))
-    fmap = common.indicator_map(
+    fmap = loaders.indicator_map(
         lsoas,
         indicator,
         open_hubs,
@@ -111,7 +110,7 @@ def network_as_of() -> None:
         highlight=gaps[c.LSOA].tolist(),
     )
     common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
-    st_folium(fmap, key="growth_map", returned_objects=[], height=560, use_container_width=True)
+    common.show_map(fmap, height=560)
     st.caption(
         f"{len(open_hubs)} hubs open on {as_of.day} {as_of:%b %Y}, with {radius:,} m reach "
         f"rings. Pink outlines: at-risk neighbourhoods no hub reached by then ({len(gaps)}). "

@@ -9,7 +9,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import common
 from data import loaders
@@ -221,7 +220,7 @@ with tab_register:
     indicator = view["ind"]
     label = c.INDICATORS[indicator][0]
     lsoas = loaders.load_lsoas_with_lcp()
-    fmap = common.indicator_map(lsoas, indicator, on_map)
+    fmap = loaders.indicator_map(lsoas, indicator, on_map)
     common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
     if search.strip() and len(on_map):
         fmap.fit_bounds(_marker_bounds(on_map), max_zoom=14)  # zoom to what was searched for
@@ -229,7 +228,7 @@ with tab_register:
         f"Map: the open hubs among the rows below, over {label}. Dashed outlines are LCP "
         "footprints that are approximate or provisional, not as publicly described."
     )
-    st_folium(fmap, key="hubs_map", returned_objects=[], height=560, use_container_width=True)
+    common.show_map(fmap, height=560)
 
     columns = [
         c.HUB_ID,

@@ -3,7 +3,6 @@
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import common
 from data import loaders
@@ -64,7 +63,7 @@ fmap = build_hub_map(
     hubs=hubs,
     **loaders.MAP_ASSETS,
 )
-st_folium(fmap, key="overview_map", returned_objects=[], height=460, use_container_width=True)
+common.show_map(fmap, height=460)
 common.sample_hub_notice(hubs)
 st.caption(f"Sources: {c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}.")
 

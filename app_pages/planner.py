@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import common
 from data import loaders
@@ -211,7 +210,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
     common.fit_to_area(
         fmap, common.filter_area(loaders.load_lsoas_with_lcp(), inputs["area"]), inputs["area"]
     )
-    st_folium(fmap, key="planner_map", returned_objects=[], height=560, use_container_width=True)
+    common.show_map(fmap, height=560)
     st.caption(
         "Pink dots with a black outline: recommended new sites, with their reach circles; "
         "blue/orange dots: open hubs kept (dashed circles). Shading: the measure being maximised."

@@ -25,9 +25,14 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    free_port,
+    wait_healthy,
+)
 
-MAP_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
 SHARED_VIEW = "/map?area=HATCH&ind=health_score&r=1200"
 
 
@@ -69,7 +74,7 @@ async def open_page(browser, url: str, timeout_ms: int) -> dict:
     result: dict = {"ok": False}
     try:
         await page.goto(url, timeout=timeout_ms)
-        frame = page.frame_locator(MAP_SELECTOR).first
+        frame = page.frame_locator(MAP_FRAME).first
         await frame.locator("path.leaflet-interactive").nth(100).wait_for(timeout=timeout_ms)
         result["seconds"] = round(time.perf_counter() - t0, 2)
         errors = await page.locator('[data-testid="stException"]').count()

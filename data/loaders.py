@@ -26,6 +26,7 @@ from geo.footprints import (
     apply_footprint_upload,
     attach_lcp,
     dissolve_footprints,
+    lsoas_in_area,
     read_footprint_file,
 )
 from geo.sites import (
@@ -39,10 +40,12 @@ from geo.sites import (
     sites_needed_for_share,
 )
 from utils import constants as c
+from utils.exports import standalone_map_html
 from utils.growth import MONTH as GROWTH_MONTH
 from utils.growth import coverage_over_time, growth_series
 from utils.hubs import RowError, open_on, read_register_file, validate_register
-from utils.maps import encode_shapes
+from utils.indicators import decile_column_for, indicator_table
+from utils.maps import build_hub_map, encode_shapes, fit_to_lsoas, map_document
 from utils.risk import attach_risk, compute_risk_index
 from utils.venues import read_venues_csv, validate_venues
 from utils.view_state import ALL_LEEDS
@@ -216,6 +219,65 @@ def load_open_hubs(as_of: date | None = None) -> pd.DataFrame:
     """Hubs open on a date (today by default)."""
     hubs = load_hubs()
     return hubs[open_on(hubs, as_of or date.today())].reset_index(drop=True)
+
+
+# --- Maps ---------------------------------------------------------------------------------------
+
+
+def indicator_map(lsoas: pd.DataFrame, indicator: str, hubs: pd.DataFrame, **layers):
+    """The LSOA choropleth of a map indicator with LCP outlines and hubs (the pages' usual map).
+
+    Built from the cached drawing layers; ``layers`` passes the optional extras on to
+    ``build_hub_map`` (wards, outline, rings_m, highlight, new_sites, base_tiles).
+    """
+    label, higher_is_worse = c.INDICATORS[indicator]
+    return build_hub_map(
+        load_lsoa_map_encoded(),
+        indicator_table(lsoas, indicator),
+        indicator,
+        label=label,
+        higher_is_worse=higher_is_worse,
+        decile_col=decile_column_for(indicator),
+        lcp_outlines=load_lcp_outlines(),
+        hubs=hubs,
+        **layers,
+        **MAP_ASSETS,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_page_document(
+    indicator: str, area: str, base_tiles: bool, register: int, footprints: int, as_of: date
+) -> str:
+    lsoas = _lsoas_with_lcp(footprints)
+    hubs = _hubs(register, footprints)
+    fmap = indicator_map(
+        lsoas,
+        indicator,
+        hubs[open_on(hubs, as_of)],
+        wards=load_wards(),
+        outline=load_outline(),
+        base_tiles=base_tiles,
+    )
+    if area != ALL_LEEDS:
+        fit_to_lsoas(fmap, lsoas_in_area(lsoas, area))
+    return map_document(fmap)
+
+
+def standalone_map_document(page_html: str, title: str) -> str:
+    """A map page with Leaflet inlined: one HTML file that opens offline (made on download)."""
+    return standalone_map_html(page_html, *load_leaflet_assets(), title)
+
+
+def load_map_page_document(indicator: str, area: str, base_tiles: bool = False) -> str:
+    """The Map page's map (indicator, wards, LCPs, Leeds outline, open hubs) as an HTML page.
+
+    Cached per view and per register and footprints version, so a room of people opening the
+    same link costs the server one build (about 64 views kept, ~200 KB each).
+    """
+    return _map_page_document(
+        indicator, area, base_tiles, register_version(), footprints_version(), date.today()
+    )
 
 
 # --- Risk index and coverage --------------------------------------------------------------------

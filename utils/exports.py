@@ -12,15 +12,17 @@ import pandas as pd
 
 from utils.hubs import excel_safe
 from utils.indicators import Headline
+from utils.maps import map_document
 
 
-def standalone_map_html(m: folium.Map, leaflet_js: str, leaflet_css: str, title: str) -> str:
+def standalone_map_html(m: folium.Map | str, leaflet_js: str, leaflet_css: str, title: str) -> str:
     """The map as one HTML file that opens offline: Leaflet's JS and CSS are inlined.
 
     Parameters
     ----------
-    m : folium.Map
-        A map from ``build_hub_map`` (it links Leaflet from the app's static folder).
+    m : folium.Map or str
+        A map from ``build_hub_map``, or its page from ``map_document`` (either links
+        Leaflet from the app's static folder).
     leaflet_js, leaflet_css : str
         The text of leaflet.js and leaflet.css.
     title : str
@@ -31,7 +33,7 @@ def standalone_map_html(m: folium.Map, leaflet_js: str, leaflet_css: str, title:
     str
         Complete HTML with no external script or stylesheet.
     """
-    page = m.get_root().render()
+    page = m if isinstance(m, str) else map_document(m)
     # Use functions as replacements so backslashes in Leaflet's code are kept as written.
     page = re.sub(
         r'<script src="[^"]*leaflet\.js"></script>',

@@ -564,6 +564,22 @@ def build_hub_map(
     return m
 
 
+def fit_to_lsoas(m: folium.Map, lsoas: gpd.GeoDataFrame) -> None:
+    """Zoom a map to the bounds of some LSOAs (no change when there are none)."""
+    if len(lsoas) == 0:
+        return
+    minx, miny, maxx, maxy = lsoas.total_bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+
+
+def map_document(m: folium.Map) -> str:
+    """The map as one complete HTML page (Leaflet linked from the app's static folder).
+
+    Pages show this page in Streamlit's own HTML frame; exports inline Leaflet into it.
+    """
+    return m.get_root().render()
+
+
 def map_asset_links(m: folium.Map) -> list[str]:
     """Every JS/CSS URL a rendered map would load (for tests and the offline check)."""
     links: list[str] = []

@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+# Every map is drawn in Streamlit's own iframe element (app_pages.common.show_map).
+MAP_FRAME = 'iframe[data-testid="stIFrame"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
@@ -165,10 +167,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     setattr(item, f"rep_{rep.when}", rep)
 
 
+def wait_until_quiet(pg: object, quiet_s: float = 1.0, timeout_s: float = 30) -> None:
+    """Wait until the page has asked for nothing new for ``quiet_s`` (late requests get logged).
+
+    Not Playwright's "networkidle": it can wait forever when a map frame's page is replaced
+    while it is still loading Leaflet (a cancelled request in a detached frame).
+    """
+    log = pg.request_log  # type: ignore[attr-defined]
+    seen, last = len(log.urls), time.time()
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        pg.wait_for_timeout(200)  # type: ignore[attr-defined]
+        if len(log.urls) != seen:
+            seen, last = len(log.urls), time.time()
+        elif time.time() - last >= quiet_s:
+            return
+    raise AssertionError(f"The page was still making requests after {timeout_s} s.")
+
+
 def map_frame(pg: object, index: int = 0) -> object:
     """The Playwright frame of the n-th folium map on the page."""
-    pg.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)  # type: ignore[attr-defined]
-    return pg.frame_locator('iframe[title="streamlit_folium.st_folium"]').nth(index)  # type: ignore[attr-defined]
+    pg.wait_for_selector(MAP_FRAME, timeout=60_000)  # type: ignore[attr-defined]
+    return pg.frame_locator(MAP_FRAME).nth(index)  # type: ignore[attr-defined]
 
 
 def choose_option(pg: object, label: str, option: str) -> None:
@@ -176,6 +196,18 @@ def choose_option(pg: object, label: str, option: str) -> None:
     box = pg.locator('[data-testid="stSelectbox"]').filter(has_text=label).first  # type: ignore[attr-defined]
     box.click()
     pg.locator('[role="option"]').filter(has_text=option).first.click()  # type: ignore[attr-defined]
+
+
+def wait_for_selectbox_text(pg: object, label: str, text: str, timeout_s: float = 60) -> str:
+    """Wait until a selectbox shows ``text``: sidebar widgets are drawn after the page's map."""
+    deadline = time.time() + timeout_s
+    shown = ""
+    while time.time() < deadline:
+        shown = selectbox_text(pg, label)
+        if text in shown:
+            return shown
+        pg.wait_for_timeout(200)  # type: ignore[attr-defined]
+    raise AssertionError(f"The {label!r} selectbox shows {shown!r}, not {text!r}.")
 
 
 def selectbox_text(pg: object, label: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import map_frame
+from tests.e2e.conftest import map_frame, wait_until_quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_moving_the_date_slider_back_shows_fewer_hubs_and_links_the_month(server
         thumb.press("ArrowRight")
     page.wait_for_url("**date=2020-04**", timeout=30_000)
     assert frame.locator(HUB).count() < today_count
-    page.wait_for_load_state("networkidle")
+    wait_until_quiet(page)
     assert page.request_log.third_party() == []
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import choose_option, map_frame
+from tests.e2e.conftest import choose_option, map_frame, wait_until_quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -14,7 +14,7 @@ def test_map_page_paints_every_lsoa_and_the_hubs_without_third_party_requests(se
     assert frame.locator("path.leaflet-interactive").count() >= 488
     assert frame.locator("path.hc-hub").count() >= 1
     assert "IMD 2025 score" in frame.locator(".hc-legend .hc-title").inner_text()
-    page.wait_for_load_state("networkidle")
+    wait_until_quiet(page)
     assert page.request_log.third_party() == []
 
 

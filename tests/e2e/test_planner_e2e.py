@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import choose_option, map_frame
+from tests.e2e.conftest import MAP_FRAME, choose_option, map_frame, wait_until_quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +17,7 @@ def _wait_for_page(page) -> None:
 def test_recommending_three_sites_for_an_lcp_draws_them_and_the_table(server, page):
     page.goto(f"{server.url}/planner")
     _wait_for_page(page)
-    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
+    assert page.locator(MAP_FRAME).count() == 0
     choose_option(page, "Area", LCP)
     k_box = page.get_by_label("New hubs to place (k)")
     k_box.fill("3")
@@ -33,7 +33,7 @@ def test_recommending_three_sites_for_an_lcp_draws_them_and_the_table(server, pa
     assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
     assert page.get_by_role("button", name="Download sites (CSV)").is_visible()
     assert "run=1" in page.url and "k=3" in page.url
-    page.wait_for_load_state("networkidle")
+    wait_until_quiet(page)
     assert page.request_log.third_party() == []
 
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose_option, map_frame, selectbox_text
+from tests.e2e.conftest import choose_option, map_frame, wait_for_selectbox_text
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def test_a_shared_link_reopens_the_same_lcp_indicator_and_radius_in_a_new_browse
     frame = map_frame(other)
     frame.locator(".hc-legend .hc-title").filter(has_text="Crime").wait_for(timeout=60_000)
     sidebar = other.locator('[data-testid="stSidebar"]')
-    assert "HATCH" in selectbox_text(other, "Area")
+    assert "HATCH" in wait_for_selectbox_text(other, "Area", "HATCH")
     assert "1,200 m" in sidebar.inner_text()
     fresh.close()
 

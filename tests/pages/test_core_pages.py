@@ -1,16 +1,14 @@
 """AppTest for the entry point and the Overview, Map and About pages."""
 
+import pandas as pd
+
 from tests.pages.conftest import run_page
 from utils import constants as c
 
 
 def folium_scripts(at) -> list[str]:
-    """The rendered map scripts of every st_folium component on the page."""
-    return [
-        el.proto.json_args
-        for el in at.get("component_instance")
-        if "leaflet" in el.proto.json_args.lower()
-    ] or [str(el.proto) for el in at.get("component_instance")]
+    """The rendered map pages of every map (an st.iframe element) on the page."""
+    return [el.proto.srcdoc for el in at.get("iframe") if "leaflet" in el.proto.srcdoc.lower()]
 
 
 def test_overview_shows_headline_figures_with_sources():
@@ -67,3 +65,39 @@ def test_about_page_lists_sources_and_every_approximation():
         "illustrative",
     ):
         assert phrase in text
+
+
+def test_map_page_map_follows_register_saves_and_the_tile_switch():
+    """The Map page's map is cached per view; a register save or the tile switch changes it."""
+    from data.register_store import RegisterStore
+
+    store = RegisterStore()
+    before = store.current_version()
+    try:
+        first = " ".join(folium_scripts(run_page("app_pages/map.py")))
+        assert "Cached-map test hub" not in first and "tile.openstreetmap" not in first
+        register = store.load()
+        row = register.iloc[[0]].copy()
+        row["name"] = "Cached-map test hub"
+        row["hub_id"] = "TEST-CACHE-1"
+        store.save(pd.concat([register, row], ignore_index=True), "Cache test", action="add")
+        at = run_page("app_pages/map.py")
+        assert "Cached-map test hub" in " ".join(folium_scripts(at))
+        at.toggle(key="map_tiles").set_value(True).run()
+        assert not at.exception
+        assert "tile.openstreetmap" in " ".join(folium_scripts(at))
+    finally:
+        if store.current_version() != before:
+            store.restore(before, "Test clean-up")
+        store.dispose()
+
+
+def test_a_page_that_stops_early_still_gets_the_shared_sidebar():
+    """Pages draw before the sidebar; common.stop_page must not lose the sidebar's widgets."""
+    at = run_page("app_pages/gaps.py", timeout=180)
+    for key in ("age_income", "skills_health", "connectivity", "deprivation", "internet_use"):
+        at.slider(key=f"gaps_w_{key}").set_value(0.0)
+    at.run()
+    assert not at.exception
+    assert any("weights are zero" in e.value for e in at.error)
+    assert {"view_area", "view_indicator"} <= {s.key for s in at.sidebar.selectbox}

@@ -83,7 +83,7 @@ def test_page_shows_the_register_map_and_marks_samples_and_footprints(store):
     assert table is not None and len(table) >= 70
     assert "Illustrative sample" in set(table["kind"])
     assert "illustrative samples" in _texts(at)
-    assert any("hc-hub" in el.proto.json_args for el in at.get("component_instance"))
+    assert any("hc-hub" in el.proto.srcdoc for el in at.get("iframe"))
     footprints = _table_with(at, "marked")
     assert footprints is not None and len(footprints) == 19
     marked = footprints[footprints["marked"] != ""]

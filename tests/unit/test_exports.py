@@ -10,7 +10,7 @@ from shapely.geometry import box
 from utils import constants as c
 from utils.exports import standalone_map_html, summary_html, table_csv, table_xlsx
 from utils.indicators import Headline
-from utils.maps import build_hub_map
+from utils.maps import build_hub_map, map_document
 
 
 def small_map():
@@ -65,3 +65,8 @@ def test_summary_carries_figures_link_and_escapes_text():
     )
     assert "820,802" in page and "Area: &lt;b&gt;" in page and "A&amp;B" in page
     assert 'href="http://host/gaps?area=A%26B"' in page
+
+
+def test_standalone_map_accepts_the_page_the_app_already_rendered():
+    page = standalone_map_html(map_document(small_map()), "/*JS*/", "/*CSS*/", "Leeds")
+    assert "/*JS*/" in page and not re.search(r"<script[^>]+src=", page)

@@ -12,8 +12,10 @@ from utils.maps import (
     class_colours,
     classify,
     encode_geometry,
+    fit_to_lsoas,
     lsoa_features,
     map_asset_links,
+    map_document,
 )
 
 ASSETS = {
@@ -129,3 +131,19 @@ def test_classify_uses_discrete_levels_when_few_and_quantiles_otherwise():
 def test_worst_class_gets_the_darkest_colour_whichever_the_direction():
     assert class_colours(3, higher_is_worse=True)[-1] == c.PALETTE_SEQUENTIAL[-1]
     assert class_colours(3, higher_is_worse=False)[0] == c.PALETTE_SEQUENTIAL[-1]
+
+
+def test_map_document_is_a_whole_page_linking_local_leaflet(shapes, table):
+    page = map_document(build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", **ASSETS))
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<script src="/app/static/vendor/leaflet/leaflet.js">' in page
+    assert "E01000002" in page
+
+
+def test_fit_to_lsoas_zooms_to_their_bounds_and_ignores_none(shapes, table):
+    m = build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", **ASSETS)
+    fit_to_lsoas(m, shapes.iloc[:0])
+    assert "fitBounds" not in map_document(m)
+    fit_to_lsoas(m, shapes.iloc[1:2])
+    page = map_document(m)
+    assert "fitBounds" in page and "-1.59" in page and "-1.58" in page
