@@ -32,5 +32,6 @@ try:
 except common.PageStopped:
     pass
 common.shared_sidebar()
-common.show_share_link(st.sidebar.empty())
+link_slot = st.sidebar.empty()
 common.sync_shared_params()
+common.show_share_link(link_slot)  # filled after the sync, so the link is this very view

@@ -101,3 +101,12 @@ def test_a_page_that_stops_early_still_gets_the_shared_sidebar():
     assert not at.exception
     assert any("weights are zero" in e.value for e in at.error)
     assert {"view_area", "view_indicator"} <= {s.key for s in at.sidebar.selectbox}
+
+
+def test_copy_link_is_the_view_just_chosen():
+    """The sidebar's link is filled after the URL is synced, so it holds the latest choice."""
+    at = run_page("app_pages/map.py", {"area": "HATCH"})
+    at.selectbox(key="view_indicator").set_value("crime_score").run()
+    assert not at.exception
+    link = " ".join(code.value for code in at.sidebar.code)
+    assert "ind=crime_score" in link and "area=HATCH" in link
