@@ -130,7 +130,7 @@ def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs
     Not streamlit-folium's ``st_folium``: none of our maps sends anything back to Python, and its
     component (a React bundle loaded into an iframe once the component's code has loaded) made
     the Map page paint later: 3.09 s against 2.84 s here (bench/run.py, median of 9 cold
-    visits). This frame needs only Leaflet, served by the app and cached by the browser.
+    visits). This frame needs only Leaflet, from the app's own static folder.
     """
     html = fmap if isinstance(fmap, str) else map_document(fmap)
     st.iframe(html, height=height, alt=alt)
