@@ -4,6 +4,8 @@ Measures the data build, loading the built data, coverage and site-recommendatio
 headless Debian chromium, the Map page against an empty Streamlit page served the same way:
 time until the map's 488 polygons are painted, and bytes transferred (HTTP + websocket).
 Numbers are medians of a few runs; machines are noisy, so nothing here asserts a target.
+`python -m bench.run --browser-only` runs just the browser part; HC_BENCH_SETTLE_MS (default 3000)
+is how long each visit waits after "ready" for late requests, which still count as bytes.
 """
 
 from __future__ import annotations
