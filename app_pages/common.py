@@ -10,11 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from data import loaders
-from geo.footprints import lsoas_in_area
 from utils import constants as c
 from utils.exports import table_csv, table_xlsx
 from utils.indicators import indicator_label
-from utils.maps import fit_to_lsoas, map_document
+from utils.maps import map_document
 from utils.slides import Slide, build_slides, slide_index
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
 
@@ -111,17 +110,6 @@ def csv_download(
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=None if key is None else f"{key}_xlsx",
     )
-
-
-def filter_area(lsoas: pd.DataFrame, area: str) -> pd.DataFrame:
-    """The LSOAs of the chosen LCP (all of Leeds for 'All Leeds')."""
-    return lsoas_in_area(lsoas, area)
-
-
-def fit_to_area(fmap, area_lsoas, area: str) -> None:
-    """Zoom a folium map to the chosen area's LSOAs (Leeds-wide view for 'All Leeds')."""
-    if area != ALL_LEEDS:
-        fit_to_lsoas(fmap, area_lsoas)
 
 
 def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs") -> None:

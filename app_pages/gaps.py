@@ -14,7 +14,7 @@ from geo.coverage import (
 )
 from utils import constants as c
 from utils import gap_figures as gf
-from utils.maps import build_hub_map
+from utils.maps import build_hub_map, fit_to_area
 from utils.risk import (
     AT_RISK_DEFINITIONS,
     DEFAULT_SPEC,
@@ -22,7 +22,7 @@ from utils.risk import (
     RiskError,
     risk_breakdown,
 )
-from utils.view_state import ALL_LEEDS, decode_params
+from utils.view_state import ALL_LEEDS, decode_params, lsoas_in_area
 
 WEIGHT_KEYS = {comp.key: f"gaps_w_{comp.key}" for comp in DEFAULT_SPEC}
 AT_RISK_KEY, SCALING_KEY, SAVED_KEY = "gaps_at_risk", "gaps_scaling", "gaps_saved"
@@ -147,7 +147,7 @@ except (RiskError, CoverageError) as err:
     common.stop_page()
 
 hubs = loaders.load_open_hubs()
-area_cov = common.filter_area(coverage, area)
+area_cov = lsoas_in_area(coverage, area)
 ranked = rank_lcp_gaps(coverage, hubs)
 leeds_row = summarise_coverage(coverage, hubs=hubs).iloc[0]
 headline_row = leeds_row if area == ALL_LEEDS else ranked[ranked[AREA] == area].iloc[0]
@@ -232,7 +232,7 @@ fmap = build_hub_map(
     highlight=set(rank_lsoa_gaps(coverage, risk_col=need_col)[c.LSOA]),
     **loaders.MAP_ASSETS,
 )
-common.fit_to_area(fmap, loaders.load_lsoas_with_lcp().pipe(common.filter_area, area), area)
+fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
 common.show_map(fmap, height=600)
 st.caption(
     f"Pink outline: at-risk LSOA beyond {radius:,} m of a hub. Dashed circles: {radius:,} m around "

@@ -10,6 +10,7 @@ from geo import coverage as cov
 from utils import constants as c
 from utils import growth as g
 from utils import growth_figures as gf
+from utils.maps import fit_to_area
 from utils.view_state import ParamSpec, decode_params
 
 DATE_KEY = "growth_date"
@@ -109,7 +110,7 @@ def network_as_of() -> None:
         rings_m=radius,
         highlight=gaps[c.LSOA].tolist(),
     )
-    common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
+    fit_to_area(fmap, lsoas, view["area"])
     common.show_map(fmap, height=560)
     st.caption(
         f"{len(open_hubs)} hubs open on {as_of.day} {as_of:%b %Y}, with {radius:,} m reach "

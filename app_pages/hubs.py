@@ -25,6 +25,7 @@ from utils.hubs import (
     register_to_csv,
     sheet_row,
 )
+from utils.maps import fit_to_area
 from utils.planner_figures import row_errors_table
 from utils.view_state import ALL_LEEDS
 
@@ -221,7 +222,7 @@ with tab_register:
     label = c.INDICATORS[indicator][0]
     lsoas = loaders.load_lsoas_with_lcp()
     fmap = loaders.indicator_map(lsoas, indicator, on_map)
-    common.fit_to_area(fmap, common.filter_area(lsoas, view["area"]), view["area"])
+    fit_to_area(fmap, lsoas, view["area"])
     if search.strip() and len(on_map):
         fmap.fit_bounds(_marker_bounds(on_map), max_zoom=14)  # zoom to what was searched for
     st.caption(

@@ -8,6 +8,7 @@ from app_pages import common
 from data import loaders
 from utils import constants as c
 from utils.indicators import indicator_table
+from utils.view_state import lsoas_in_area
 
 view = common.shared_view()
 indicator = view["ind"]
@@ -37,7 +38,7 @@ st.download_button(
 )
 
 # Shown on request: the data grid's code (~1.3 MB) then loads only for those who want the table.
-area_lsoas = common.filter_area(loaders.load_lsoas_with_lcp(), view["area"])
+area_lsoas = lsoas_in_area(loaders.load_lsoas_with_lcp(), view["area"])
 if st.toggle(
     f"Show the table: the same values for {len(area_lsoas)} neighbourhoods (sortable)",
     key="map_show_table",

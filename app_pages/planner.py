@@ -12,7 +12,7 @@ from data.register_store import RegisterStoreError
 from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
 from utils import constants as c
 from utils import planner_figures as pf
-from utils.maps import build_hub_map
+from utils.maps import build_hub_map, fit_to_area
 from utils.venues import MAX_VENUES, VenueFileError
 from utils.view_state import ParamSpec, decode_params, encode_params
 
@@ -207,9 +207,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         new_sites=table,
         **loaders.MAP_ASSETS,
     )
-    common.fit_to_area(
-        fmap, common.filter_area(loaders.load_lsoas_with_lcp(), inputs["area"]), inputs["area"]
-    )
+    fit_to_area(fmap, loaders.load_lsoas_with_lcp(), inputs["area"])
     common.show_map(fmap, height=560)
     st.caption(
         "Pink dots with a black outline: recommended new sites, with their reach circles; "

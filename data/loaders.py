@@ -26,7 +26,6 @@ from geo.footprints import (
     apply_footprint_upload,
     attach_lcp,
     dissolve_footprints,
-    lsoas_in_area,
     read_footprint_file,
 )
 from geo.sites import (
@@ -45,7 +44,7 @@ from utils.growth import MONTH as GROWTH_MONTH
 from utils.growth import coverage_over_time, growth_series
 from utils.hubs import RowError, open_on, read_register_file, validate_register
 from utils.indicators import decile_column_for, indicator_table
-from utils.maps import build_hub_map, encode_shapes, fit_to_lsoas, map_document
+from utils.maps import build_hub_map, encode_shapes, fit_to_area, map_document
 from utils.risk import attach_risk, compute_risk_index
 from utils.venues import read_venues_csv, validate_venues
 from utils.view_state import ALL_LEEDS
@@ -259,8 +258,7 @@ def _map_page_document(
         outline=load_outline(),
         base_tiles=base_tiles,
     )
-    if area != ALL_LEEDS:
-        fit_to_lsoas(fmap, lsoas_in_area(lsoas, area))
+    fit_to_area(fmap, lsoas, area)
     return map_document(fmap)
 
 

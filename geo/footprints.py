@@ -12,7 +12,6 @@ import shapely
 
 from utils.constants import CRS_BNG, CRS_WGS84, LCP, LCP_STATUS, LSOA, POP_TOTAL
 from utils.hubs import RowError, sheet_row
-from utils.view_state import ALL_LEEDS
 
 # Status of a footprint. "official" marks an uploaded lookup (the default file uses the others).
 STATUSES: tuple[str, ...] = ("described", "approximate", "provisional", "official")
@@ -249,21 +248,6 @@ def _check_lookup(lsoas: pd.DataFrame, footprints: pd.DataFrame) -> None:
             f"The footprint lookup does not match the LSOAs: {len(missing)} LSOA(s) without an LCP"
             f" and {len(extra)} unknown code(s) in the lookup."
         )
-
-
-def lsoas_in_area(lsoas: pd.DataFrame, area: str) -> pd.DataFrame:
-    """The LSOAs of one LCP, or all of them for "All Leeds" (or before footprints are attached).
-
-    Parameters
-    ----------
-    lsoas : DataFrame
-        LSOA rows, with the ``lcp`` column from ``attach_lcp``.
-    area : str
-        An LCP name or "All Leeds".
-    """
-    if area == ALL_LEEDS or LCP not in lsoas.columns:
-        return lsoas
-    return lsoas[lsoas[LCP] == area]
 
 
 def attach_lcp(lsoas: pd.DataFrame, footprints: pd.DataFrame) -> pd.DataFrame:

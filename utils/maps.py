@@ -15,6 +15,7 @@ import shapely
 from branca.element import MacroElement, Template
 
 from utils import constants as c
+from utils.view_state import ALL_LEEDS, lsoas_in_area
 
 LEEDS_CENTRE = (53.8, -1.55)
 DEFAULT_ZOOM = 11
@@ -564,11 +565,12 @@ def build_hub_map(
     return m
 
 
-def fit_to_lsoas(m: folium.Map, lsoas: gpd.GeoDataFrame) -> None:
-    """Zoom a map to the bounds of some LSOAs (no change when there are none)."""
-    if len(lsoas) == 0:
+def fit_to_area(m: folium.Map, lsoas: gpd.GeoDataFrame, area: str) -> None:
+    """Zoom a map to one LCP's LSOAs; "All Leeds" (or an area with none) keeps the Leeds view."""
+    in_area = lsoas_in_area(lsoas, area)
+    if area == ALL_LEEDS or len(in_area) == 0:
         return
-    minx, miny, maxx, maxy = lsoas.total_bounds
+    minx, miny, maxx, maxy = in_area.total_bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
 
 

@@ -6,9 +6,26 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from utils import constants as c
 
 ALL_LEEDS = "All Leeds"
+
+
+def lsoas_in_area(lsoas: pd.DataFrame, area: str) -> pd.DataFrame:
+    """The LSOAs of one LCP, or all of them for "All Leeds" (or before footprints are attached).
+
+    Parameters
+    ----------
+    lsoas : DataFrame
+        LSOA rows, with the ``lcp`` column from ``attach_lcp``.
+    area : str
+        An LCP name or "All Leeds".
+    """
+    if area == ALL_LEEDS or c.LCP not in lsoas.columns:
+        return lsoas
+    return lsoas[lsoas[c.LCP] == area]
 
 
 @dataclass(frozen=True)

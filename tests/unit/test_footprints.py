@@ -13,7 +13,6 @@ from geo.footprints import (
     apply_footprint_upload,
     attach_lcp,
     dissolve_footprints,
-    lsoas_in_area,
     read_footprint_file,
     validate_footprints,
 )
@@ -286,10 +285,3 @@ def test_concave_corner_of_the_outline_is_not_filled():
     out = dissolve_footprints(lsoas, fp).to_crs(CRS_BNG)
     # A filled corner would add ~0.05 m2; the rest is projection round-trip noise.
     assert shapely.union_all(out.geometry.values).area == pytest.approx(3e6, abs=0.02)
-
-
-def test_lsoas_in_area_picks_one_lcp_or_all_of_leeds():
-    lsoas = pd.DataFrame({LSOA: ["a", "b", "c"], LCP: ["X", "Y", "X"]})
-    assert list(lsoas_in_area(lsoas, "X")[LSOA]) == ["a", "c"]
-    assert len(lsoas_in_area(lsoas, "All Leeds")) == 3
-    assert len(lsoas_in_area(lsoas.drop(columns=[LCP]), "X")) == 3  # no footprints attached yet

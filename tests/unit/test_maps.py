@@ -12,7 +12,7 @@ from utils.maps import (
     class_colours,
     classify,
     encode_geometry,
-    fit_to_lsoas,
+    fit_to_area,
     lsoa_features,
     map_asset_links,
     map_document,
@@ -140,10 +140,12 @@ def test_map_document_is_a_whole_page_linking_local_leaflet(shapes, table):
     assert "E01000002" in page
 
 
-def test_fit_to_lsoas_zooms_to_their_bounds_and_ignores_none(shapes, table):
+def test_fit_to_area_zooms_to_one_lcp_and_keeps_the_leeds_view_otherwise(shapes, table):
     m = build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", **ASSETS)
-    fit_to_lsoas(m, shapes.iloc[:0])
+    shapes = shapes.assign(**{c.LCP: ["X", "Y", "X"]})
+    fit_to_area(m, shapes, "All Leeds")
+    fit_to_area(m, shapes, "No such LCP")
     assert "fitBounds" not in map_document(m)
-    fit_to_lsoas(m, shapes.iloc[1:2])
+    fit_to_area(m, shapes, "Y")
     page = map_document(m)
     assert "fitBounds" in page and "-1.59" in page and "-1.58" in page

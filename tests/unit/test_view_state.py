@@ -1,7 +1,9 @@
 """Shareable view: URL parameters decode with defaults and notices, encode without defaults."""
 
+import pandas as pd
+
 from utils import constants as c
-from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
+from utils.view_state import ALL_LEEDS, decode_params, encode_params, lsoas_in_area, shared_specs
 
 AREAS = [ALL_LEEDS, "HATCH", "York Road"]
 
@@ -34,3 +36,10 @@ def test_encoding_omits_defaults_and_round_trips():
     encoded = encode_params(view, specs)
     assert encoded == {"area": "York Road", "r": "400"}
     assert decode_params(encoded, specs)[0] == view
+
+
+def test_lsoas_in_area_picks_one_lcp_or_all_of_leeds():
+    lsoas = pd.DataFrame({c.LSOA: ["a", "b", "c"], c.LCP: ["X", "Y", "X"]})
+    assert list(lsoas_in_area(lsoas, "X")[c.LSOA]) == ["a", "c"]
+    assert len(lsoas_in_area(lsoas, "All Leeds")) == 3
+    assert len(lsoas_in_area(lsoas.drop(columns=[c.LCP]), "X")) == 3  # no footprints attached yet
