@@ -7,15 +7,14 @@ from utils import about
 from utils.risk import describe_method
 
 st.title("About the data")
-st.markdown(
-    "Hub Coverage shows where Leeds' Digital Health Hubs are, who lives within reach of one, and "
-    "where the gaps are. Every figure is computed from the open data below when the dashboard "
-    "starts; nothing is typed in by hand."
-)
+st.markdown(about.INTRO)
 st.header("Sources and vintages")
 st.markdown(about.SOURCES_TABLE)
 manifest = loaders.load_manifest()
 st.caption(f"Data built {manifest['built_at']} from {manifest['source_dir']}.")
+
+st.header("Authored by hand")
+st.markdown(about.authored_markdown())
 
 st.header("Method")
 # Defaults, as used by the Overview page and the command-line export; the Gaps page can change them.

@@ -18,6 +18,7 @@ from utils.maps import build_hub_map, fit_to_area
 from utils.risk import (
     AT_RISK_DEFINITIONS,
     DEFAULT_SPEC,
+    DERI_NAME,
     RISK_MISSING,
     RiskError,
     risk_breakdown,
@@ -54,11 +55,10 @@ def restore_settings() -> None:
     apply_settings(saved)
 
 
-def reset_settings() -> None:
-    """Button callback: default weights, at-risk definition and scaling."""
-    apply_settings(
-        {"w": gf.DEFAULT_WEIGHTS, "def": gf.DEFAULT_AT_RISK, "scale": gf.DEFAULT_SCALING}
-    )
+def reset_weights() -> None:
+    """Button callback: the DERI's own component weights (equal thirds); other settings stay."""
+    for comp, weight in gf.DEFAULT_WEIGHTS:
+        st.session_state[WEIGHT_KEYS[comp]] = float(weight)
 
 
 def current_settings() -> dict:
@@ -111,17 +111,19 @@ with st.container(border=True):
         key=AT_RISK_KEY,
     )
     right.radio(
-        "Risk index scaled",
+        "DERI scaled",
         list(gf.SCALINGS),
         format_func=gf.SCALINGS.get,
         key=SCALING_KEY,
-        help="England-wide scaling compares Leeds areas with the whole country; indicators "
-        "without England-wide data are scaled within Leeds.",
+        help=gf.scaling_help(),
     )
-    with st.expander("Risk index weights (what makes an area high risk)"):
+    if st.session_state[SCALING_KEY] == "england":
+        right.caption(gf.scaling_help())
+    with st.expander(f"{DERI_NAME}: component weights"):
         st.caption(
-            "Each component is scored 0–10; the index is their weighted mean. "
-            "A weight of 0 leaves a component out. Defaults and the formula are on the About page."
+            "Each component is scored 0–10; the DERI is their mean (GMCA: 1/3 each, i.e. equal "
+            "weights). Other weights give a weighted mean and are no longer GMCA's method; "
+            "a weight of 0 leaves a component out. The inputs and formula are on the About page."
         )
         cols = st.columns(len(WEIGHT_KEYS))
         for col, comp in zip(cols, DEFAULT_SPEC, strict=True):
@@ -133,8 +135,8 @@ with st.container(border=True):
                 key=WEIGHT_KEYS[comp.key],
                 help=comp.note or None,
             )
-        st.button("Reset to defaults", on_click=reset_settings, key="gaps_reset")
-    st.page_link("app_pages/about.py", label="How the risk index is calculated (About page)")
+        st.button("Reset to DERI weights", on_click=reset_weights, key="gaps_reset")
+    st.page_link("app_pages/about.py", label="How the DERI is calculated (About page)")
 
 settings = current_settings()
 weights, at_risk, scaling = settings["w"], settings["def"], settings["scale"]
@@ -143,7 +145,7 @@ sync_page_params(settings)
 try:
     coverage = loaders.load_coverage(radius, weights, scaling, at_risk)
 except (RiskError, CoverageError) as err:
-    st.error(f"{err} Change the settings above (or press *Reset to defaults*) and try again.")
+    st.error(f"{err} Change the settings above (or press *Reset to DERI weights*) and try again.")
     common.stop_page()
 
 hubs = loaders.load_open_hubs()
@@ -199,7 +201,7 @@ where = "Leeds" if area == ALL_LEEDS else area
 st.subheader(f"Neighbourhoods (LSOAs) at risk with no hub within reach — {where}")
 st.caption(
     f"At risk: {gf.AT_RISK_SHORT[at_risk]}. Ordered by "
-    + ("IMD 2025 score." if need_col == c.IMD_SCORE else "risk index.")
+    + ("IMD 2025 score." if need_col == c.IMD_SCORE else "DERI score.")
 )
 lsoa_table = gf.lsoa_gap_table(lsoa_gaps)
 if len(lsoa_table):
@@ -217,7 +219,7 @@ common.csv_download(
 )
 
 # --- Map -----------------------------------------------------------------------------------
-st.subheader("Map: risk index, uncovered high-need LSOAs and hub reach")
+st.subheader("Map: DERI score, uncovered high-need LSOAs and hub reach")
 map_table = coverage[[c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.RISK_INDEX, c.IMD_DECILE]]
 fmap = build_hub_map(
     loaders.load_lsoa_map_encoded(),
@@ -241,7 +243,7 @@ st.caption(
 common.sample_hub_notice(hubs)
 
 # --- What drives one LSOA's score ----------------------------------------------------------
-st.subheader("What drives a neighbourhood's risk score")
+st.subheader("What drives a neighbourhood's DERI score")
 labels = gf.lsoa_choice_labels(area_cov)
 if st.session_state.get(BREAKDOWN_KEY) not in labels:
     st.session_state.pop(BREAKDOWN_KEY, None)
@@ -251,6 +253,7 @@ code = st.selectbox(
 if code is not None:
     risk_row = loaders.load_risk(weights, scaling).set_index(c.LSOA).loc[code]
     breakdown = risk_breakdown(risk_row, component_weights=dict(weights))
+    inputs = risk_breakdown(risk_row, component_weights=dict(weights), level="indicator")
     chart_col, table_col = st.columns([3, 2])
     chart_col.plotly_chart(
         gf.build_breakdown_chart(breakdown, labels[code]),
@@ -258,13 +261,28 @@ if code is not None:
         key="gaps_breakdown_chart",
     )
     table_col.dataframe(gf.breakdown_table(breakdown), hide_index=True, key="gaps_breakdown_table")
+    st.dataframe(
+        gf.indicator_breakdown_table(inputs),
+        hide_index=True,
+        width="stretch",
+        key="gaps_indicator_table",
+    )
+    st.caption(
+        "Each input's own value, its 0–10 score (min–max over "
+        + (
+            "England; inputs without England-wide values over Leeds"
+            if scaling == "england"
+            else "Leeds"
+        )
+        + "), its weight within its component, and the component's score."
+    )
     reason = str(risk_row[RISK_MISSING] or "")
     if reason:
         table_col.warning(f"Missing inputs: {reason}.")
     else:
         table_col.caption("Every input of this index was available for this LSOA.")
 
-with st.expander(f"Every LSOA in {where}: risk and coverage"):
+with st.expander(f"Every LSOA in {where}: DERI and coverage"):
     every = gf.lsoa_coverage_table(area_cov)
     st.dataframe(every, hide_index=True, width="stretch", key="gaps_every_table")
     common.csv_download(

@@ -111,8 +111,9 @@ def read_iod2025_england(folder: Path) -> pd.DataFrame:
             "lsoa21_code": c.LSOA,
             "digital_connectivity_broadband_download_and_upload_speeds": c.DIGITAL_CONNECTIVITY,
             "income_deprivation_affecting_older_people_index_idaopi_numerator": "idaopi_numerator",
+            "adult_skills_and_english_language_proficiency_indicator": c.ADULT_SKILLS_INDICATOR,
         }
-    )[[c.LSOA, c.DIGITAL_CONNECTIVITY, "idaopi_numerator"]]
+    )[[c.LSOA, c.DIGITAL_CONNECTIVITY, c.ADULT_SKILLS_INDICATOR, "idaopi_numerator"]]
     out = dom.merge(sub, on=c.LSOA, validate="one_to_one").merge(
         ind, on=c.LSOA, validate="one_to_one"
     )
@@ -192,6 +193,52 @@ def iuc_on_lsoa21(folder: Path, lookup: pd.DataFrame) -> pd.DataFrame:
     out[c.IUC_GROUP_CD] = out[c.IUC_GROUP_CD].astype("Int64")
     out[c.IUC_EXCLUDED] = out[c.IUC_GROUP_CD].isin(c.IUC_EXCLUDED_GROUPS)
     return out
+
+
+def read_census_age(folder: Path, key: str = "census_age_leeds") -> pd.DataFrame:
+    """Census 2021 usual residents aged 65+ and in all, and the 65+ share (%), per LSOA 2021.
+
+    Parameters
+    ----------
+    folder : Path
+        Source folder.
+    key : {"census_age_leeds", "census_age_ew"}
+        The Leeds file, or the England and Wales file (for England-wide scaling).
+    """
+    df = pd.read_csv(source_path(key, folder))
+    needed = ["LSOA21CD", "aged_65_plus", "all_usual_residents"]
+    missing = [col for col in needed if col not in df.columns]
+    if missing:
+        raise BuildError(f"Census 2021 age ({key}): missing columns {missing}.")
+    out = pd.DataFrame(
+        {
+            c.LSOA: df["LSOA21CD"].astype(str),
+            c.CENSUS_65PLUS: pd.to_numeric(df["aged_65_plus"], errors="raise").astype("int64"),
+            c.CENSUS_RESIDENTS: pd.to_numeric(df["all_usual_residents"], errors="raise").astype(
+                "int64"
+            ),
+        }
+    )
+    if (out[c.CENSUS_RESIDENTS] <= 0).any() or out[c.LSOA].duplicated().any():
+        raise BuildError(f"Census 2021 age ({key}): an LSOA is repeated or has no residents.")
+    # Unrounded: the DERI rescales this share, and a check recomputes it from the source file.
+    out[c.PCT_65PLUS] = out[c.CENSUS_65PLUS] / out[c.CENSUS_RESIDENTS] * 100
+    return out
+
+
+def england_reference(folder: Path, england: pd.DataFrame) -> pd.DataFrame:
+    """England-wide values for England scaling: IoD 2025 scores and indicators, Census 65+ share."""
+    cols = [
+        c.LSOA,
+        c.IMD_SCORE,
+        *[f"{k}_score" for k in c.DOMAINS],
+        c.ADULT_SKILLS_SCORE,
+        c.ADULT_SKILLS_INDICATOR,
+        c.DIGITAL_CONNECTIVITY,
+    ]
+    age = read_census_age(folder, "census_age_ew")[[c.LSOA, c.PCT_65PLUS]]
+    # England rows only: the census file also holds Wales, whose deprivation index differs.
+    return _merge_checked(england[cols], age, c.LSOA, "Census 2021 age, England")
 
 
 def census_household_deprivation(folder: Path) -> pd.DataFrame:
@@ -312,6 +359,7 @@ def build_lsoas(folder: Path, postcodes: pd.DataFrame, england: pd.DataFrame) ->
     )
     df = _merge_checked(df, iuc_on_lsoa21(folder, lookup), c.LSOA, "IUC 2018 via 2011->2021 lookup")
     df = _merge_checked(df, census_household_deprivation(folder), c.LSOA, "Census 2021 TS011")
+    df = _merge_checked(df, read_census_age(folder), c.LSOA, "Census 2021 age")
     df = _merge_checked(df, population_weighted_centres(gdf, postcodes), c.LSOA, "postcode centres")
     df[c.IMD2025_PCT] = (df[c.IMD_RANK].astype(float) / c.ENGLAND_LSOA21_COUNT).round(4)
     df[c.IMD_PCT_CHANGE] = (df[c.IMD2025_PCT] - df[c.IMD2019_PCT]).round(4)
@@ -322,10 +370,14 @@ def build_lsoas(folder: Path, postcodes: pd.DataFrame, england: pd.DataFrame) ->
         c.IMD_DECILE,
         *[f"{k}_score" for k in c.DOMAINS],
         c.POP_TOTAL,
+        c.PCT_65PLUS,
+        c.ADULT_SKILLS_INDICATOR,
+        c.DIGITAL_CONNECTIVITY,
+        c.IDAOPI_SCORE,
     ]
     gaps = df[must_have].isna().sum()
     if gaps.any():
-        raise BuildError(f"IoD 2025 values missing for some LSOAs: {gaps[gaps > 0].to_dict()}.")
+        raise BuildError(f"Values missing for some LSOAs: {gaps[gaps > 0].to_dict()}.")
     out = gpd.GeoDataFrame(df, geometry=gdf.geometry.values, crs=c.CRS_WGS84)
     _check_leeds_codes(out[c.LSOA], c.LEEDS_LSOA21_COUNT, "built LSOA table")
     return out.sort_values(c.LSOA).reset_index(drop=True)
@@ -346,13 +398,6 @@ def build_all(src: Path | None = None, out: Path | None = None) -> dict:
     lsoas = build_lsoas(src, postcodes, england)
     wards = read_wards(src)
 
-    england_cols = [
-        c.LSOA,
-        c.IMD_SCORE,
-        *[f"{k}_score" for k in c.DOMAINS],
-        c.ADULT_SKILLS_SCORE,
-        c.DIGITAL_CONNECTIVITY,
-    ]
     # Write to temporary names first so a failed build never leaves a half-written set.
     artefacts = {
         LSOAS_FILE: lsoas,
@@ -360,7 +405,7 @@ def build_all(src: Path | None = None, out: Path | None = None) -> dict:
         WARDS_FILE: simplify_for_map(wards),
         OUTLINE_FILE: simplify_for_map(dissolve_outline(lsoas)),
         POSTCODES_FILE: postcodes,
-        ENGLAND_FILE: england[england_cols],
+        ENGLAND_FILE: england_reference(src, england),
         MILESTONES_FILE: read_milestones(src),
     }
     for name, frame in artefacts.items():

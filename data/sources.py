@@ -73,6 +73,18 @@ SOURCES: dict[str, SourceFile] = {
             "Census 2021 TS011 households by deprivation dimensions, LSOA 2021",
         ),
         SourceFile(
+            "census_age_leeds",
+            "census2021_age6_leeds_lsoa21.csv",
+            "ONS",
+            "Census 2021 usual residents by age (6 groups incl. 65+), Leeds LSOA 2021",
+        ),
+        SourceFile(
+            "census_age_ew",
+            "census2021_age6_ew_lsoa21.csv.gz",
+            "ONS",
+            "Census 2021 usual residents by age (6 groups incl. 65+), England and Wales LSOA 2021",
+        ),
+        SourceFile(
             "lsoa21_boundaries",
             "leeds_lsoa2021_boundaries.geojson",
             "ONS Open Geography Portal",

@@ -24,6 +24,10 @@ POP_0_15 = "pop_0_15"
 POP_60PLUS = "pop_60plus"
 POP_18_66 = "pop_18_66"
 PCT_60PLUS = "pct_60plus"
+# Census 2021 usual residents (census day, 21 March 2021): 65+ and all ages, and 65+ as a %.
+CENSUS_65PLUS = "census_65plus"
+CENSUS_RESIDENTS = "census_residents"
+PCT_65PLUS = "pct_65plus"
 
 IMD_SCORE = "imd_score"
 IMD_RANK = "imd_rank"
@@ -32,6 +36,9 @@ IDACI_SCORE = "idaci_score"
 IDAOPI_SCORE = "idaopi_score"
 IDAOPI_DECILE = "idaopi_decile"
 ADULT_SKILLS_SCORE = "adult_skills_score"
+# IoD 2025 indicator: share of working-age adults with no or low qualifications or poor English.
+ADULT_SKILLS_INDICATOR = "adult_skills_indicator"
+EMPLOYMENT_SCORE = "employment_score"  # IoD 2025 Employment domain score (a rate)
 DIGITAL_CONNECTIVITY = "digital_connectivity"  # IoD 2025 broadband speed indicator, higher = worse
 
 # The seven IoD domains: key -> label. Each has <key>_score, <key>_rank, <key>_decile columns.
@@ -101,6 +108,7 @@ INDICATORS = {
     **{f"{k}_score": (f"{v} domain score (IoD 2025)", True) for k, v in DOMAINS.items()},
     IDAOPI_SCORE: ("Income deprivation affecting older people (IDAOPI 2025)", True),
     PCT_60PLUS: ("Share of residents aged 60+ (mid-2022)", True),
+    PCT_65PLUS: ("Share of residents aged 65+ (Census 2021)", True),
     DIGITAL_CONNECTIVITY: (
         "Digital connectivity: broadband speeds (IoD 2025, higher = worse)",
         True,
@@ -115,3 +123,4 @@ PALETTE_SEQUENTIAL = ("#fde725", "#90d743", "#35b779", "#21918c", "#31688e", "#4
 SOURCE_IOD2025 = "English Indices of Deprivation 2025 (MHCLG, Oct 2025)"
 SOURCE_POP2022 = "IoD 2025 population denominators, mid-2022 (MHCLG File 7)"
 SOURCE_BOUNDARIES = "ONS LSOA 2021 boundaries (generalised, Dec 2021)"
+SOURCE_CENSUS_AGE = "Census 2021 usual residents by age (ONS, 21 March 2021)"

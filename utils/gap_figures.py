@@ -18,18 +18,39 @@ from utils.risk import (
     AT_RISK_DEFINITIONS,
     DEFAULT_COMPONENT_WEIGHTS,
     DEFAULT_SPEC,
+    DERI_SHORT,
     RISK_MISSING,
+    local_only_indicators,
 )
 from utils.view_state import ALL_LEEDS, ParamSpec
 
 # --- Settings a user can change on the Gaps page ----------------------------------------------
 
-RISK_LABEL = "Digital Exclusion Risk Index (0–10, 10 = highest risk)"
+RISK_LABEL = f"Digital Exclusion Risk Index ({DERI_SHORT}, 0–10, 10 = highest risk)"
+DERI_COLUMN = f"{DERI_SHORT} score (0–10)"
 WEIGHT_MIN, WEIGHT_MAX, WEIGHT_STEP = 0.0, 5.0, 0.5
 SCALINGS = {
-    "leeds": "Within Leeds (0 and 10 = lowest and highest in Leeds)",
+    "leeds": "Within Leeds (the DERI method: 0 and 10 = lowest and highest in Leeds)",
     "england": "Across England (0 and 10 = lowest and highest in England)",
 }
+
+
+def scaling_help() -> str:
+    """What England scaling does, naming the inputs that have no England-wide values here."""
+    local = local_only_indicators()
+    return (
+        "Scaling within Leeds is GMCA's method (each local authority on its own 0–10 scale). "
+        "England scaling takes each input's lowest and highest value from every LSOA in "
+        "England instead. "
+        + (
+            f"No England-wide values are held here for: {'; '.join(local)}. "
+            "It stays scaled within Leeds."
+            if local
+            else "Every input has England-wide values."
+        )
+    )
+
+
 DEFAULT_AT_RISK = "top20_risk"
 DEFAULT_SCALING = "leeds"
 AT_RISK_SHORT = {
@@ -52,7 +73,7 @@ DEFAULT_WEIGHTS: Weights = weights_key()
 
 
 def format_weights(weights: Mapping[str, float] | Weights) -> str:
-    """Weights for a URL, in the index's component order: ``age_income:1,skills_health:0.5,…``."""
+    """Weights for a URL, in the index's component order: ``age:1,broadband:0.5,…``."""
     w = dict(weights)
     return ",".join(f"{comp.key}:{w[comp.key]:g}" for comp in DEFAULT_SPEC if comp.key in w)
 
@@ -190,7 +211,7 @@ def lsoa_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
         c.MSOA_NAME: "Neighbourhood (MSOA)",
         c.WARD_NAME: "Ward",
         c.LCP: "LCP",
-        c.RISK_INDEX: "Risk index (0–10)",
+        c.RISK_INDEX: DERI_COLUMN,
         c.IMD_DECILE: "IMD 2025 decile",
         c.POP_TOTAL: "Residents",
         c.NEAREST_HUB_M: "Nearest hub (m, straight line)",
@@ -199,8 +220,8 @@ def lsoa_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
     }
     keep = {k: v for k, v in cols.items() if k in gaps.columns}
     out = pd.DataFrame(gaps[list(keep)]).rename(columns=keep).reset_index(drop=True)
-    if "Risk index (0–10)" in out:
-        out["Risk index (0–10)"] = out["Risk index (0–10)"].astype(float).round(2)
+    if DERI_COLUMN in out:
+        out[DERI_COLUMN] = out[DERI_COLUMN].astype(float).round(2)
     if "Residents" in out:
         out["Residents"] = out["Residents"].round().astype("Int64")
     if "Nearest hub (m, straight line)" in out:
@@ -446,6 +467,22 @@ def breakdown_table(breakdown: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def indicator_breakdown_table(breakdown: pd.DataFrame) -> pd.DataFrame:
+    """A ``risk_breakdown(..., level="indicator")`` frame for people: each input's own value,
+    its 0–10 score, its weight in its component, and the component's score.
+    """
+    return pd.DataFrame(
+        {
+            "Component": breakdown["component_label"],
+            "Input": breakdown["label"],
+            "Value": breakdown["raw"].astype(float).round(3),
+            "Score (0–10)": breakdown["score"].astype(float).round(2),
+            "Weight in component (%)": (100 * breakdown["weight_in_component"]).round(0),
+            "Component score (0–10)": breakdown["component_score"].astype(float).round(2),
+        }
+    )
+
+
 def build_breakdown_chart(breakdown: pd.DataFrame, title: str) -> go.Figure:
     """Horizontal bars: how much each component adds to one LSOA's index (missing marked)."""
     labels = [
@@ -481,10 +518,10 @@ def build_breakdown_chart(breakdown: pd.DataFrame, title: str) -> go.Figure:
 
 
 def lsoa_choice_labels(by_lsoa: pd.DataFrame) -> dict[str, str]:
-    """LSOA code -> "name (code) — index 7.12", highest risk first (no index last)."""
+    """LSOA code -> "name (code) — DERI 7.12", highest risk first (no index last)."""
     rows = by_lsoa.sort_values(c.RISK_INDEX, ascending=False, na_position="last")
     return {
-        code: f"{name} ({code}) — index " + ("no data" if pd.isna(risk) else f"{risk:.2f}")
+        code: f"{name} ({code}) — {DERI_SHORT} " + ("no data" if pd.isna(risk) else f"{risk:.2f}")
         for code, name, risk in zip(
             rows[c.LSOA], rows[c.LSOA_NAME], rows[c.RISK_INDEX], strict=True
         )

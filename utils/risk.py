@@ -1,23 +1,26 @@
-"""Digital Exclusion Risk Index (DERI, Greater Manchester method) for Leeds LSOAs.
+"""Digital Exclusion Risk Index (GMCA DERI v1 method, adapted) for Leeds LSOAs.
 
-Method (after the GMCA Digital Exclusion Risk Index)
-----------------------------------------------------
-1. Rescale every indicator to 0-10 by min-max over the chosen area (Leeds by default, or
-   England when ``scaling="england"`` and an England-wide ``reference`` table is given)::
+Method (GMCA, "DERI Score Methodology v1", GreaterManchesterODA/Digital-Exclusion-Risk-Index)
+---------------------------------------------------------------------------------------------
+1. Each indicator becomes a 0-10 score by min-max over the local authority (Leeds; England
+   when ``scaling="england"`` and an England-wide ``reference`` table is given)::
 
        direction +1 (higher value = higher risk):  s = 10 * (x - min) / (max - min)
        direction -1 (higher value = lower risk):   s = 10 * (max - x) / (max - min)
 
    so that 10 always means the highest risk in the area.
-2. A component score is the weighted mean of its rescaled indicators (indicator weights
-   from the spec), over the indicators that are present for that LSOA.
-3. The index is the weighted mean of the component scores (component weights, which the user
-   can change), over the components that are present for that LSOA::
+2. A component score is the weighted sum of its indicator scores (GMCA's weights within the
+   component, which add up to 1): Age, Broadband, Deprivation.
+3. The DERI score is the mean of the three components (weights 1/3 each; the user can change
+   them, and the index is then the weighted mean)::
 
-       RISK_INDEX = sum_c(w_c * S_c) / sum_c(w_c)      (c = components with a score, w_c > 0)
+       DERI = sum_c(w_c * S_c) / sum_c(w_c)      (c = components with a score, w_c > 0)
 
-Missing inputs (for example suppressed IDAOPI numerators) are never treated as zero: a component
-uses its remaining indicators, the index is re-normalised over the remaining components, and the
+The inputs are the open data held for Leeds, not GMCA's own (see ``DEFAULT_SPEC``: each
+indicator names the GMCA indicator it stands in for and why).
+
+Missing inputs (for example suppressed values) are never treated as zero: a component's weighted
+sum is re-normalised over the indicators it has, the index over the components it has, and the
 ``risk_missing`` column says in plain English what was left out. An LSOA with no inputs at all
 gets a NaN index and a reason.
 """
@@ -34,24 +37,26 @@ import numpy as np
 import pandas as pd
 
 from utils.constants import (
-    ADULT_SKILLS_SCORE,
+    ADULT_SKILLS_INDICATOR,
     AT_RISK,
     DIGITAL_CONNECTIVITY,
+    EMPLOYMENT_SCORE,
     IDAOPI_SCORE,
     IMD_DECILE,
     IMD_SCORE,
-    IUC_EXCLUDED,
     LSOA,
-    PCT_60PLUS,
+    PCT_65PLUS,
     RISK_INDEX,
+    SOURCE_CENSUS_AGE,
     SOURCE_IOD2025,
-    SOURCE_POP2022,
 )
 
 __all__ = [
     "AT_RISK_DEFINITIONS",
     "DEFAULT_COMPONENT_WEIGHTS",
     "DEFAULT_SPEC",
+    "DERI_NAME",
+    "DERI_SHORT",
     "RISK_COMPLETE",
     "RISK_MISSING",
     "Component",
@@ -62,28 +67,33 @@ __all__ = [
     "at_risk_flags",
     "component_column",
     "compute_risk_index",
+    "deri_table",
     "describe_method",
+    "local_only_indicators",
+    "raw_column",
     "risk_breakdown",
     "scaled_column",
 ]
+
+DERI_NAME = "Digital Exclusion Risk Index (GMCA DERI v1 method, adapted)"
+DERI_SHORT = "DERI"
+GMCA_METHOD_SOURCE = (
+    "Greater Manchester Combined Authority, Digital Exclusion Risk Index, "
+    "'DERI Score Methodology v1' (github.com/GreaterManchesterODA/Digital-Exclusion-Risk-Index)"
+)
 
 # Columns this module adds (not in utils/constants.py; the lead may move them there).
 RISK_MISSING = "risk_missing"  # "" when every input was present, else a plain-English reason
 RISK_COMPLETE = "risk_complete"  # True when every input of every weighted component was present
 COMPONENT_PREFIX = "risk_"  # component score columns: risk_<component key>
-SCALED_SUFFIX = "_scaled"  # rescaled indicator columns: <indicator column>_scaled
+SCALED_SUFFIX = "_scaled"  # 0-10 indicator score columns: <indicator column>_scaled
+RAW_SUFFIX = "_raw"  # the indicator's own value, copied for breakdowns: <indicator column>_raw
 
 TOP20_SHARE = 0.2
 AT_RISK_DEFINITIONS = {
-    "top20_risk": "The 20% of Leeds LSOAs with the highest Digital Exclusion Risk Index",
+    "top20_risk": f"The 20% of Leeds LSOAs with the highest {DERI_SHORT} score",
     "core20": "LSOAs in the most deprived 20% nationally (IMD 2025 deciles 1-2; NHS Core20)",
 }
-
-SOURCE_IUC2018 = (
-    "CDRC Internet User Classification 2018 (LSOA 2011, carried to LSOA 2021; "
-    "ESRC Consumer Data Research Centre)"
-)
-HEALTH_SCORE = "health_score"  # <domain>_score for DOMAINS key "health"
 
 
 class RiskError(ValueError):
@@ -100,13 +110,22 @@ class RiskDataError(RiskError):
 
 @dataclass(frozen=True)
 class Indicator:
-    """One input column of the index: direction +1 if a higher value means higher risk."""
+    """One input column of the index.
+
+    ``direction`` is +1 if a higher value means higher risk; ``weight`` is its weight within
+    its component. ``gmca`` names the GMCA indicator (and its GMCA weight) it stands in for,
+    ``why`` says why this input is used instead, and ``england_wide`` says whether the shared
+    data holds values for every LSOA in England (needed for England scaling).
+    """
 
     column: str
     label: str
     source: str
     direction: int = 1
     weight: float = 1.0
+    gmca: str = ""
+    why: str = ""
+    england_wide: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,59 +139,103 @@ class Component:
     note: str = ""
 
 
+SOURCE_FILE7 = "IoD 2025 File 7 (MHCLG), Leeds rows"
+
+# The GMCA v1 components and weights; each input is the closest open substitute held here.
 DEFAULT_SPEC: tuple[Component, ...] = (
     Component(
-        key="age_income",
-        label="Age and income in later life",
+        key="age",
+        label="Age",
         indicators=(
-            Indicator(PCT_60PLUS, "Share of residents aged 60+", SOURCE_POP2022),
             Indicator(
-                IDAOPI_SCORE, "Income deprivation affecting older people (IDAOPI)", SOURCE_IOD2025
+                PCT_65PLUS,
+                "Residents aged 65+ (% of all usual residents, Census 2021)",
+                SOURCE_CENSUS_AGE,
+                weight=1.0,
+                gmca="Share of residents aged 65+ (50%) and aged 75+ (50%)",
+                why="No 75+ count by LSOA is in the shared data (Census 2021 age is held in six "
+                "groups, the oldest being 65+), so the 65+ share takes the whole component.",
             ),
         ),
     ),
     Component(
-        key="skills_health",
-        label="Skills and health",
-        indicators=(
-            Indicator(ADULT_SKILLS_SCORE, "Adult skills sub-domain score", SOURCE_IOD2025),
-            Indicator(HEALTH_SCORE, "Health deprivation and disability score", SOURCE_IOD2025),
-        ),
-    ),
-    Component(
-        key="connectivity",
-        label="Connectivity",
+        key="broadband",
+        label="Broadband",
         indicators=(
             Indicator(
                 DIGITAL_CONNECTIVITY,
-                "Digital connectivity: broadband speeds (higher = worse)",
+                "IoD 2025 digital connectivity indicator: broadband download and upload "
+                "speeds (higher = worse)",
                 SOURCE_IOD2025,
+                weight=1.0,
+                gmca="Homes unable to get 30 Mbit/s, connections below 10 Mbit/s, average "
+                "download speed (1/3 each)",
+                why="Ofcom Connected Nations figures by LSOA are not in the shared data; this "
+                "IoD 2025 indicator is MHCLG's published measure of slow broadband for every "
+                "LSOA in England.",
             ),
         ),
     ),
     Component(
         key="deprivation",
         label="Deprivation",
-        indicators=(Indicator(IMD_SCORE, "Index of Multiple Deprivation score", SOURCE_IOD2025),),
-    ),
-    Component(
-        key="internet_use",
-        label="Internet use (IUC 2018 overlay)",
         indicators=(
             Indicator(
-                IUC_EXCLUDED,
-                "In an Internet User Classification group linked with exclusion (groups 7-10)",
-                SOURCE_IUC2018,
+                IDAOPI_SCORE,
+                "Income deprivation affecting older people (IDAOPI score, rate)",
+                SOURCE_FILE7,
+                weight=0.2,
+                gmca="Residents aged 65+ on Pension Credit (guarantee) (20%)",
+                why="Pension Credit claimants by LSOA (DWP) are not in the shared data; IDAOPI "
+                "counts people aged 60+ in income-deprived families, mostly through Pension "
+                "Credit (guarantee).",
+                england_wide=False,
+            ),
+            Indicator(
+                ADULT_SKILLS_INDICATOR,
+                "Adult skills and English language proficiency indicator (IoD 2025)",
+                SOURCE_IOD2025,
+                weight=0.4,
+                gmca="Residents aged 16+ with no qualifications (40%)",
+                why="Census qualifications by LSOA are not in the shared data; this IoD 2025 "
+                "indicator is the share of working-age adults with no or low qualifications or "
+                "who cannot speak English well.",
+            ),
+            Indicator(
+                EMPLOYMENT_SCORE,
+                "Employment deprivation score (rate, IoD 2025)",
+                SOURCE_IOD2025,
+                weight=0.2,
+                gmca="Alternative unemployment rate (20%)",
+                why="The alternative unemployment rate is not in the shared data; the IoD 2025 "
+                "Employment score is the share of working-age residents involuntarily out of "
+                "work, from benefit records.",
+            ),
+            Indicator(
+                IMD_SCORE,
+                "Index of Multiple Deprivation 2025 score",
+                SOURCE_IOD2025,
+                weight=0.2,
+                gmca="Index of Multiple Deprivation score (20%)",
+                why="The same indicator, 2025 edition.",
             ),
         ),
-        weight=0.0,
-        note="Optional overlay, off by default: 2018 data on 2011 areas, yes/no only.",
     ),
 )
 
 DEFAULT_COMPONENT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {c.key: c.weight for c in DEFAULT_SPEC}
 )
+
+
+def raw_column(column: str) -> str:
+    """Name of the column holding an indicator's own (unscaled) value in the index's result."""
+    return f"{column}{RAW_SUFFIX}"
+
+
+def local_only_indicators(spec: Sequence[Component] = DEFAULT_SPEC) -> list[str]:
+    """Labels of the indicators with no England-wide values here (always scaled within Leeds)."""
+    return [i.label for comp in spec for i in comp.indicators if not i.england_wide]
 
 
 def scaled_column(column: str) -> str:
@@ -278,7 +341,7 @@ def compute_risk_index(
     *,
     spec: Sequence[Component] = DEFAULT_SPEC,
 ) -> pd.DataFrame:
-    """Compute the Digital Exclusion Risk Index for each LSOA.
+    """Compute the Digital Exclusion Risk Index (GMCA DERI v1 method, adapted) for each LSOA.
 
     Parameters
     ----------
@@ -287,7 +350,7 @@ def compute_risk_index(
         (only components with a weight above zero are required).
     component_weights
         Weight per component key (any non-negative scale; re-normalised). Keys left out keep
-        their default from ``DEFAULT_COMPONENT_WEIGHTS``.
+        their default from ``DEFAULT_COMPONENT_WEIGHTS`` (the DERI's equal thirds).
     scaling
         ``"leeds"``: min/max over the rows of ``lsoas``. ``"england"``: min/max over
         ``reference`` (England-wide values of the same columns); indicators absent from the
@@ -300,8 +363,9 @@ def compute_risk_index(
     Returns
     -------
     pd.DataFrame
-        Indexed by LSOA code (index name ``LSOA``), in input order, with one
-        ``<column>_scaled`` column per indicator (0-10, 10 = highest risk), one
+        Indexed by LSOA code (index name ``LSOA``), in input order, with the indicator's own
+        value (``<column>_raw``) and its 0-10 score (``<column>_scaled``, 10 = highest risk)
+        for every indicator, one
         ``risk_<component>`` column per component, ``RISK_INDEX`` (0-10, NaN if no input),
         ``risk_missing`` (plain-English reason, "" when complete) and ``risk_complete``.
         ``attrs`` holds ``component_weights``, ``scaling`` and ``scaling_notes``.
@@ -365,6 +429,7 @@ def compute_risk_index(
                         f"{ind.label}: not in the England table, scaled within the local area."
                     )
             scaled = _rescale(values, lo, hi, ind.direction)
+            out[raw_column(ind.column)] = values
             if np.isnan(scaled).all() and not np.isnan(values).all() and weights[comp.key] > 0:
                 notes.append(f"{ind.label}: the same value everywhere, so it cannot rank areas.")
             out[scaled_column(ind.column)] = scaled
@@ -415,8 +480,9 @@ def risk_breakdown(
     component_weights: Mapping[str, float] | None = None,
     *,
     spec: Sequence[Component] = DEFAULT_SPEC,
+    level: Literal["component", "indicator"] = "component",
 ) -> pd.DataFrame:
-    """What drives one LSOA's score: each component's contribution to its index.
+    """What drives one LSOA's score: each component's (or indicator's) part in its index.
 
     Parameters
     ----------
@@ -427,14 +493,24 @@ def risk_breakdown(
     component_weights
         The weights used for the index; defaults to ``result.attrs["component_weights"]``,
         then to ``DEFAULT_COMPONENT_WEIGHTS``.
+    level
+        ``"component"`` (one row per weighted component) or ``"indicator"`` (one row per
+        indicator of a weighted component, with its raw value and 0-10 score).
 
     Returns
     -------
     pd.DataFrame
-        One row per weighted component (spec order): ``component``, ``label``, ``weight``,
-        ``score`` (0-10, NaN if missing), ``available``, ``weight_share`` (weight / total
-        weight of the available components) and ``contribution`` (weight x score / total
-        weight of the available components). Contributions sum to the row's ``RISK_INDEX``.
+        ``level="component"``: ``component``, ``label``, ``weight``, ``score`` (0-10, NaN if
+        missing), ``available``, ``weight_share`` (weight / total weight of the available
+        components) and ``contribution`` (weight x score / total weight of the available
+        components). Contributions sum to the row's ``RISK_INDEX``.
+
+        ``level="indicator"``: ``component``, ``component_label``, ``indicator`` (column),
+        ``label``, ``source``, ``raw`` (the indicator's own value), ``score`` (0-10),
+        ``weight_in_component`` (GMCA weight within the component), ``available``,
+        ``component_score`` and ``component_weight_share`` (the component's share of the
+        index). Within a complete component, ``weight_in_component x score`` sums to
+        ``component_score``.
     """
     if component_weights is None:
         component_weights = result.attrs.get("component_weights")
@@ -447,14 +523,25 @@ def risk_breakdown(
         row = result.loc[lsoa]
     else:
         row = result
+    if level not in ("component", "indicator"):
+        raise RiskDataError(f"Breakdown level must be 'component' or 'indicator', not {level!r}.")
+
+    def value(col: str) -> float:
+        return float(row[col]) if col in row.index and pd.notna(row[col]) else math.nan
+
     rows = []
     for comp in spec:
         w = weights[comp.key]
         if w <= 0:
             continue
-        col = component_column(comp.key)
-        score = float(row[col]) if col in row.index and pd.notna(row[col]) else math.nan
-        rows.append({"component": comp.key, "label": comp.label, "weight": w, "score": score})
+        rows.append(
+            {
+                "component": comp.key,
+                "label": comp.label,
+                "weight": w,
+                "score": value(component_column(comp.key)),
+            }
+        )
     frame = pd.DataFrame(rows, columns=["component", "label", "weight", "score"])
     frame["available"] = frame["score"].notna()
     total = frame.loc[frame["available"], "weight"].sum()
@@ -466,7 +553,33 @@ def risk_breakdown(
     else:
         frame["weight_share"] = np.nan
         frame["contribution"] = np.nan
-    return frame
+    if level == "component":
+        return frame
+
+    shares = dict(zip(frame["component"], frame["weight_share"], strict=True))
+    ind_rows = []
+    for comp in spec:
+        if weights[comp.key] <= 0:
+            continue
+        comp_total = sum(i.weight for i in comp.indicators)
+        for ind in comp.indicators:
+            score = value(scaled_column(ind.column))
+            ind_rows.append(
+                {
+                    "component": comp.key,
+                    "component_label": comp.label,
+                    "indicator": ind.column,
+                    "label": ind.label,
+                    "source": ind.source,
+                    "raw": value(raw_column(ind.column)),
+                    "score": score,
+                    "weight_in_component": ind.weight / comp_total,
+                    "available": not math.isnan(score),
+                    "component_score": value(component_column(comp.key)),
+                    "component_weight_share": shares[comp.key],
+                }
+            )
+    return pd.DataFrame(ind_rows)
 
 
 def at_risk_flags(
@@ -520,58 +633,106 @@ def at_risk_flags(
     return pd.Series(flags.to_numpy(dtype=bool), index=df.index, name=AT_RISK)
 
 
+def _fraction(weight: float) -> str:
+    """A weight as GMCA writes it: 1/3 for a third, else a percentage."""
+    return "1/3" if math.isclose(weight, 1 / 3, abs_tol=1e-9) else f"{100 * weight:.0f}%"
+
+
+def deri_table(spec: Sequence[Component] = DEFAULT_SPEC) -> pd.DataFrame:
+    """The DERI inputs side by side with GMCA's: one row per indicator, for the About page.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``Component (weight)``, ``GMCA indicator (weight in component)``, ``Input here``,
+        ``Weight in component``, ``England-wide values`` and ``Substitution and why``.
+    """
+    total = sum(comp.weight for comp in spec)
+    rows = []
+    for comp in spec:
+        comp_total = sum(i.weight for i in comp.indicators)
+        for ind in comp.indicators:
+            rows.append(
+                {
+                    "Component (weight)": f"{comp.label} ({_fraction(comp.weight / total)})",
+                    "GMCA indicator (weight in component)": ind.gmca,
+                    "Input here": f"{ind.label} — {ind.source}",
+                    "Weight in component": _fraction(ind.weight / comp_total),
+                    "England-wide values": "yes" if ind.england_wide else "no (Leeds only)",
+                    "Substitution and why": ind.why,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _markdown_table(frame: pd.DataFrame) -> list[str]:
+    def cell(v: object) -> str:
+        return str(v).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.to_numpy()]
+    return lines
+
+
 def describe_method(
     component_weights: Mapping[str, float] | None = None,
     scaling: Literal["leeds", "england"] = "leeds",
     *,
     spec: Sequence[Component] = DEFAULT_SPEC,
 ) -> str:
-    """Markdown description of the index (formula, components, weights, sources) for About."""
+    """Markdown description of the DERI (formula, inputs, substitutions, weights) for About."""
     weights = _resolve_weights(component_weights, spec)
     total = sum(weights.values())
+    local_only = local_only_indicators(spec)
     area = (
-        "all LSOAs in England (indicators without England-wide data are scaled within Leeds)"
+        "all LSOAs in England (" + ", ".join(local_only) + ": no England-wide values here, "
+        "so scaled within Leeds)"
         if scaling == "england"
-        else "the 488 Leeds LSOAs"
+        else "the 488 Leeds LSOAs (GMCA scale within each local authority)"
     )
     lines = [
-        "### Digital Exclusion Risk Index (DERI)",
+        f"### {DERI_NAME}",
         "",
-        "We follow the Greater Manchester Combined Authority's Digital Exclusion Risk Index "
-        "method, with the components built from the open data we hold for Leeds.",
+        f"The method is GMCA's: {GMCA_METHOD_SOURCE}. The inputs are the closest open data "
+        "held here for Leeds; the table shows each GMCA indicator, what stands in for it and "
+        "why.",
         "",
-        f"1. **Rescale each indicator to 0-10** by min-max over {area}, so that 10 is the "
-        "highest risk: `s = 10 × (x − min) / (max − min)`, or `s = 10 × (max − x) / (max − min)` "
-        "for indicators where a higher value means lower risk.",
-        "2. **Component score** = weighted mean of its rescaled indicators.",
-        "3. **Index** = weighted mean of the component scores: "
+        f"1. **Each indicator becomes a 0-10 score** by min-max over {area}, so that 10 is the "
+        "highest risk: `s = 10 × (x − min) / (max − min)`.",
+        "2. **Component score** = weighted sum of its indicator scores, with GMCA's weights "
+        "within the component.",
+        "3. **DERI score** = mean of the three components (1/3 each): "
         "`DERI = Σ w_c × S_c / Σ w_c` (0 = lowest risk in the area, 10 = highest).",
         "",
-        "| Component | Weight | Indicators (higher = more risk unless noted) | Source |",
-        "|---|---|---|---|",
     ]
-    for comp in spec:
-        w = weights[comp.key]
-        pct = f"{w:g} ({100 * w / total:.0f}%)"
-        inds = "; ".join(
-            ind.label + ("" if ind.direction > 0 else " (reversed)") for ind in comp.indicators
-        )
-        sources = "; ".join(dict.fromkeys(ind.source for ind in comp.indicators))
-        label = comp.label + (f" — {comp.note}" if comp.note else "")
-        lines.append(f"| {label} | {pct} | {inds} | {sources} |")
+    lines += _markdown_table(deri_table(spec))
     lines += [
         "",
-        "**Missing values** (for example small numbers suppressed by MHCLG) are never counted "
-        "as zero. A component uses the indicators it has; if a whole component is missing, the "
-        "index is the weighted mean of the other components; an area with no inputs has no "
-        "index. Each area's panel says what was left out.",
+        "**Component weights in use:** "
+        + "; ".join(
+            f"{comp.label} {weights[comp.key]:g} ({100 * weights[comp.key] / total:.0f}%)"
+            for comp in spec
+        )
+        + ". The Gaps page can change them (*Reset to DERI weights* restores equal thirds).",
         "",
-        "**At risk** means either the 20% of Leeds LSOAs with the highest index, or the "
+        "**England scaling** (an option on the Gaps page, not GMCA's method) takes each "
+        "indicator's minimum and maximum from every LSOA in England. The shared data has "
+        "England-wide values for every input except "
+        + (", ".join(local_only) if local_only else "none")
+        + ", which stays scaled within Leeds.",
+        "",
+        "**Missing values** are never counted as zero: a component's weighted sum is "
+        "re-normalised over the indicators it has, the index over the components it has, and an "
+        "area with no inputs has no index. Each area's breakdown says what was left out. "
+        "(Every Leeds LSOA has every input in the current data.)",
+        "",
+        "**At risk** means either the 20% of Leeds LSOAs with the highest DERI score, or the "
         "NHS Core20 definition: LSOAs in the most deprived 20% nationally (IMD 2025 deciles "
         "1-2).",
         "",
         "The index ranks areas against each other; it is not a count of people who are "
-        "offline. Scores from different weightings or scalings are not comparable.",
+        "offline. Scores from different weightings or scalings are not comparable, and scores "
+        "here are not comparable with GMCA's published scores (different inputs).",
     ]
     return "\n".join(lines)
 
