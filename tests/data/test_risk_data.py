@@ -62,9 +62,12 @@ def test_each_indicator_spans_the_full_scale_within_leeds(risk):
                 assert col.min() == pytest.approx(0) and col.max() == pytest.approx(10)
 
 
-def test_index_rises_with_deprivation(risk, lsoas):
+def test_deprivation_is_one_third_of_the_index_not_half(risk, lsoas):
     imd = lsoas.set_index(LSOA).loc[risk.index, IMD_SCORE]
-    assert risk[RISK_INDEX].corr(imd, method="spearman") > 0.5
+    # The deprivation component follows the IMD closely; the index less so, because age and
+    # broadband carry two thirds (in Leeds older areas are often less deprived).
+    assert risk[component_column("deprivation")].corr(imd, method="spearman") > 0.9
+    assert 0.2 < risk[RISK_INDEX].corr(imd, method="spearman") < 0.7
 
 
 def test_england_scaling_keeps_values_in_range(lsoas, built_dir):
@@ -72,8 +75,9 @@ def test_england_scaling_keeps_values_in_range(lsoas, built_dir):
     values = england[RISK_INDEX].dropna()
     assert len(values) == LEEDS_LSOA21_COUNT
     assert values.between(0, 10).all()
-    # Indicators with no England-wide data (60+ share, IDAOPI) are scaled within Leeds and said so.
-    assert len(england.attrs["scaling_notes"]) == 2
+    # IDAOPI, the one input with no England-wide data here, is scaled within Leeds and said so.
+    assert len(england.attrs["scaling_notes"]) == 1
+    assert "IDAOPI" in england.attrs["scaling_notes"][0]
 
 
 def test_top20_flags_about_a_fifth_of_leeds(risk):

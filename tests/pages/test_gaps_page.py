@@ -18,6 +18,7 @@ MARKERS = {
     "gaps_lsoa_table": "Inputs missing from the index",
     "gaps_every_table": c.COVERED,
     "gaps_breakdown_table": "Contribution to the index",
+    "gaps_indicator_table": "Weight in component (%)",
 }
 
 
@@ -86,11 +87,11 @@ def test_changing_a_weight_updates_the_index_and_the_url(gaps):
 
 
 def test_settings_in_the_url_are_restored():
-    at = run_page(GAPS, {"w": "deprivation:2,connectivity:0", "def": "core20", "scale": "england"})
+    at = run_page(GAPS, {"w": "deprivation:2,broadband:0", "def": "core20", "scale": "england"})
     assert not at.exception
     assert at.slider(key="gaps_w_deprivation").value == 2.0
-    assert at.slider(key="gaps_w_connectivity").value == 0.0
-    assert at.slider(key="gaps_w_age_income").value == 1.0
+    assert at.slider(key="gaps_w_broadband").value == 0.0
+    assert at.slider(key="gaps_w_age").value == 1.0
     assert at.radio(key="gaps_at_risk").value == "core20"
     assert at.radio(key="gaps_scaling").value == "england"
     assert param(at, "def") == "core20"
@@ -108,7 +109,7 @@ def test_invalid_settings_in_the_url_fall_back_to_defaults_with_a_notice():
 
 def test_all_weights_at_zero_shows_an_error_not_a_crash():
     at = run_page(GAPS, timeout=TIMEOUT)
-    for key in ("age_income", "skills_health", "connectivity", "deprivation", "internet_use"):
+    for key in ("age", "broadband", "deprivation"):
         at.slider(key=f"gaps_w_{key}").set_value(0.0)
     at.run()
     assert not at.exception
@@ -129,6 +130,40 @@ def test_breakdown_contributions_add_up_to_the_chosen_lsoas_index(gaps):
     parts = table(at, "gaps_breakdown_table")
     index = table(at, "gaps_every_table").set_index(c.LSOA).loc[code, c.RISK_INDEX]
     assert parts["Contribution to the index"].sum() == pytest.approx(index, abs=0.02)
+
+
+def test_breakdown_lists_each_deri_input_with_value_score_and_component(gaps):
+    at = gaps
+    code = at.selectbox(key="gaps_breakdown_lsoa").value
+    inputs = table(at, "gaps_indicator_table")
+    assert inputs["Component"].tolist() == ["Age", "Broadband"] + ["Deprivation"] * 4
+    assert inputs["Weight in component (%)"].tolist() == [100, 100, 20, 40, 20, 20]
+    assert inputs["Value"].notna().all() and inputs["Score (0–10)"].between(0, 10).all()
+    components = inputs.groupby("Component", sort=False)["Component score (0–10)"].first()
+    weights = table(at, "gaps_breakdown_table").set_index("Component")["Weight"]
+    index = table(at, "gaps_every_table").set_index(c.LSOA).loc[code, c.RISK_INDEX]
+    weighted = (components * weights.loc[components.index]).sum() / weights.sum()
+    assert weighted == pytest.approx(index, abs=0.02)
+
+
+def test_reset_to_deri_weights_restores_equal_thirds_and_keeps_other_settings():
+    at = run_page(GAPS, {"w": "age:3,broadband:0", "def": "core20"}, timeout=TIMEOUT)
+    assert not at.exception
+    assert at.slider(key="gaps_w_age").value == 3.0
+    assert at.button(key="gaps_reset").label == "Reset to DERI weights"
+    at.button(key="gaps_reset").click().run()
+    assert not at.exception
+    for key in ("age", "broadband", "deprivation"):
+        assert at.slider(key=f"gaps_w_{key}").value == 1.0
+    assert at.radio(key="gaps_at_risk").value == "core20"
+    assert param(at, "w") is None
+
+
+def test_england_scaling_names_the_input_still_scaled_within_leeds():
+    at = run_page(GAPS, {"scale": "england"}, timeout=TIMEOUT)
+    assert not at.exception
+    notes = [cap.value for cap in at.caption if "England-wide" in cap.value]
+    assert notes and "IDAOPI" in notes[0]
 
 
 def test_overview_links_each_top_gap_to_the_gaps_page_filtered_to_it():

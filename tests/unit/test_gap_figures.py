@@ -41,17 +41,16 @@ def by_lsoa() -> pd.DataFrame:
 
 
 def test_weights_round_trip_through_the_url():
-    weights = gf.weights_key({"deprivation": 2.5, "internet_use": 1})
+    weights = gf.weights_key({"deprivation": 2.5, "broadband": 0})
     text = gf.format_weights(weights)
-    assert text.startswith("age_income:1,")
-    assert "deprivation:2.5" in text and "internet_use:1" in text
+    assert text == "age:1,broadband:0,deprivation:2.5"
     assert gf.parse_weights(text) == weights
 
 
 def test_weights_left_out_of_the_url_keep_their_defaults():
     parsed = dict(gf.parse_weights("deprivation:3"))
     assert parsed["deprivation"] == 3.0
-    assert parsed["age_income"] == DEFAULT_COMPONENT_WEIGHTS["age_income"]
+    assert parsed["age"] == DEFAULT_COMPONENT_WEIGHTS["age"]
     assert set(parsed) == set(DEFAULT_COMPONENT_WEIGHTS)
 
 
@@ -73,10 +72,10 @@ def test_all_zero_weights_from_a_url_are_refused():
 def test_default_settings_leave_the_url_empty_and_others_are_written():
     defaults = {"w": gf.DEFAULT_WEIGHTS, "def": "top20_risk", "scale": "leeds"}
     assert gf.encode_gap_params(defaults) == {}
-    changed = {"w": gf.weights_key({"connectivity": 0}), "def": "core20", "scale": "england"}
+    changed = {"w": gf.weights_key({"broadband": 0}), "def": "core20", "scale": "england"}
     out = gf.encode_gap_params(changed)
     assert out["def"] == "core20" and out["scale"] == "england"
-    assert "connectivity:0" in out["w"]
+    assert "broadband:0" in out["w"]
     values, notices = decode_params(out, gf.gap_specs())
     assert not notices and values == changed
 
@@ -147,7 +146,8 @@ def test_choice_labels_show_the_index_or_no_data(by_lsoa):
     frame, _ = by_lsoa
     labels = gf.lsoa_choice_labels(frame)
     assert list(labels)[0] == "E01000003"
-    assert labels["E01000004"].endswith("index no data")
+    assert labels["E01000004"].endswith("DERI no data")
+    assert labels["E01000003"].endswith("DERI 9.00")
 
 
 def test_headlines_give_coverage_and_at_risk_figures_for_leeds(by_lsoa):
@@ -208,9 +208,9 @@ def test_scatter_names_lcps_with_nobody_at_risk_only_on_hover(by_lsoa):
 
 def test_breakdown_table_and_chart_mark_missing_components():
     risk = pd.DataFrame(
-        {"risk_age_income": [np.nan], "risk_skills_health": [6.0], "risk_connectivity": [2.0]},
+        {"risk_age": [np.nan], "risk_broadband": [2.0], "risk_deprivation": [6.0]},
         index=pd.Index(["E01000001"], name=c.LSOA),
-    ).assign(risk_deprivation=4.0, risk_internet_use=np.nan)
+    )
     breakdown = risk_breakdown(risk, "E01000001", dict(DEFAULT_COMPONENT_WEIGHTS))
     table = gf.breakdown_table(breakdown)
     assert table["Contribution to the index"].sum() == pytest.approx(4.0)
@@ -229,3 +229,45 @@ def test_hub_count_says_how_many_are_illustrative_samples():
     assert gf.hub_count_text(hubs, "A").startswith("2 open hubs in A (1 illustrative); 3 open")
     real = hubs.assign(**{c.HUB_SAMPLE: False})
     assert gf.hub_count_text(real, "All Leeds") == "3 open hubs in Leeds."
+
+
+def test_the_dashboard_default_weights_are_the_deri_equal_thirds():
+    assert dict(gf.DEFAULT_WEIGHTS) == {"age": 1.0, "broadband": 1.0, "deprivation": 1.0}
+    assert gf.encode_gap_params({"w": gf.weights_key({"age": 1, "broadband": 1})}) == {}
+
+
+def test_scaling_help_names_the_inputs_without_england_wide_values():
+    text = gf.scaling_help()
+    assert "IDAOPI" in text and "within Leeds" in text
+    assert "Census" not in text.split("No England-wide values")[1]
+
+
+def test_indicator_breakdown_table_shows_raw_value_score_and_weight():
+    from utils.risk import raw_column, scaled_column
+
+    row = pd.Series(
+        {
+            raw_column(c.PCT_65PLUS): 27.36,
+            scaled_column(c.PCT_65PLUS): 6.05,
+            "risk_age": 6.05,
+            raw_column(c.DIGITAL_CONNECTIVITY): -0.427,
+            scaled_column(c.DIGITAL_CONNECTIVITY): 3.24,
+            "risk_broadband": 3.24,
+            raw_column(c.IDAOPI_SCORE): 0.132,
+            scaled_column(c.IDAOPI_SCORE): 1.3,
+            raw_column(c.ADULT_SKILLS_INDICATOR): 0.262,
+            scaled_column(c.ADULT_SKILLS_INDICATOR): 4.22,
+            raw_column(c.EMPLOYMENT_SCORE): 0.131,
+            scaled_column(c.EMPLOYMENT_SCORE): 3.11,
+            raw_column(c.IMD_SCORE): 17.0,
+            scaled_column(c.IMD_SCORE): 2.03,
+            "risk_deprivation": 2.97,
+        }
+    )
+    inputs = risk_breakdown(row, level="indicator")
+    table = gf.indicator_breakdown_table(inputs)
+    assert list(table["Component"]) == ["Age", "Broadband"] + ["Deprivation"] * 4
+    assert table["Weight in component (%)"].tolist() == [100, 100, 20, 40, 20, 20]
+    assert table.loc[0, "Value"] == pytest.approx(27.36)
+    assert table.loc[3, "Score (0–10)"] == pytest.approx(4.22)
+    assert table["Component score (0–10)"].tolist()[2:] == [2.97] * 4

@@ -7,14 +7,15 @@ import pandas as pd
 import pytest
 
 from utils.constants import (
-    ADULT_SKILLS_SCORE,
+    ADULT_SKILLS_INDICATOR,
     AT_RISK,
     DIGITAL_CONNECTIVITY,
+    EMPLOYMENT_SCORE,
     IDAOPI_SCORE,
     IMD_DECILE,
     IMD_SCORE,
     LSOA,
-    PCT_60PLUS,
+    PCT_65PLUS,
     RISK_INDEX,
 )
 from utils.risk import (
@@ -29,7 +30,10 @@ from utils.risk import (
     at_risk_flags,
     component_column,
     compute_risk_index,
+    deri_table,
     describe_method,
+    local_only_indicators,
+    raw_column,
     risk_breakdown,
     scaled_column,
 )
@@ -154,33 +158,105 @@ def test_text_values_are_refused(small):
 
 
 def _default_frame() -> pd.DataFrame:
+    """Three LSOAs with the built column names of every DERI input."""
     return pd.DataFrame(
         {
             LSOA: ["E1", "E2", "E3"],
-            PCT_60PLUS: [10.0, 20.0, 30.0],
-            IDAOPI_SCORE: [0.1, np.nan, 0.3],
-            ADULT_SKILLS_SCORE: [0.0, 1.0, 2.0],
-            "health_score": [-1.0, 0.0, 1.0],
-            DIGITAL_CONNECTIVITY: [3.0, 2.0, 1.0],
-            IMD_SCORE: [5.0, 25.0, 45.0],
+            PCT_65PLUS: [10.0, 20.0, 30.0],  # -> 0, 5, 10
+            DIGITAL_CONNECTIVITY: [3.0, 2.0, 1.0],  # higher = worse -> 10, 5, 0
+            IDAOPI_SCORE: [0.1, np.nan, 0.3],  # -> 0, missing, 10
+            ADULT_SKILLS_INDICATOR: [0.1, 0.2, 0.5],  # -> 0, 2.5, 10
+            EMPLOYMENT_SCORE: [0.3, 0.1, 0.2],  # -> 10, 0, 5
+            IMD_SCORE: [5.0, 45.0, 25.0],  # -> 0, 10, 5
         }
     )
 
 
-def test_default_spec_runs_on_built_column_names_without_the_iuc_overlay():
+def test_deri_components_use_gmca_weights_and_the_index_is_their_mean():
     result = compute_risk_index(_default_frame())
-    for comp in DEFAULT_SPEC:
-        if comp.weight > 0:
-            assert component_column(comp.key) in result.columns
-    # E1: age 0, skills 0, connectivity 10, deprivation 0 -> 2.5
-    # E2: age 5 (IDAOPI missing), skills 5, connectivity 5, deprivation 5 -> 5
-    np.testing.assert_allclose(result[RISK_INDEX], [2.5, 5.0, 7.5])
+    assert [c.key for c in DEFAULT_SPEC] == ["age", "broadband", "deprivation"]
+    np.testing.assert_allclose(result[component_column("age")], [0, 5, 10])
+    np.testing.assert_allclose(result[component_column("broadband")], [10, 5, 0])
+    # Deprivation = 0.2 IDAOPI + 0.4 skills + 0.2 employment + 0.2 IMD:
+    #   E1 0.2*0 + 0.4*0 + 0.2*10 + 0.2*0 = 2; E3 0.2*10 + 0.4*10 + 0.2*5 + 0.2*5 = 8;
+    #   E2 lacks IDAOPI: (0.4*2.5 + 0.2*0 + 0.2*10) / 0.8 = 3.75.
+    np.testing.assert_allclose(result[component_column("deprivation")], [2, 3.75, 8])
+    np.testing.assert_allclose(result[RISK_INDEX], [12 / 3, 13.75 / 3, 18 / 3])
     assert "IDAOPI" in result.loc["E2", RISK_MISSING]
+    assert result[RISK_COMPLETE].tolist() == [True, False, True]
 
 
-def test_weighting_a_component_whose_column_is_absent_is_refused():
-    with pytest.raises(RiskDataError, match="iuc_excluded"):
+def test_deri_keeps_each_indicators_own_value_beside_its_score():
+    frame = _default_frame()
+    result = compute_risk_index(frame)
+    for comp in DEFAULT_SPEC:
+        for ind in comp.indicators:
+            np.testing.assert_array_equal(
+                result[raw_column(ind.column)], frame[ind.column].to_numpy()
+            )
+
+
+def test_changing_deri_weights_gives_the_weighted_mean_of_components():
+    result = compute_risk_index(_default_frame(), {"age": 2})
+    # E1: (2*0 + 10 + 2) / 4; E3: (2*10 + 0 + 8) / 4.
+    np.testing.assert_allclose(result[RISK_INDEX], [3.0, (10 + 5 + 3.75) / 4, 7.0])
+    back = compute_risk_index(_default_frame(), dict(DEFAULT_COMPONENT_WEIGHTS))
+    np.testing.assert_allclose(back[RISK_INDEX], [12 / 3, 13.75 / 3, 18 / 3])
+
+
+def test_deri_england_scaling_uses_england_range_except_for_idaopi():
+    reference = pd.DataFrame(
+        {
+            PCT_65PLUS: [0.0, 40.0],
+            DIGITAL_CONNECTIVITY: [-4.0, 4.0],
+            ADULT_SKILLS_INDICATOR: [0.0, 1.0],
+            EMPLOYMENT_SCORE: [0.0, 0.5],
+            IMD_SCORE: [0.0, 100.0],
+        }
+    )
+    result = compute_risk_index(_default_frame(), scaling="england", reference=reference)
+    np.testing.assert_allclose(result[scaled_column(PCT_65PLUS)], [2.5, 5, 7.5])
+    np.testing.assert_allclose(result[scaled_column(DIGITAL_CONNECTIVITY)], [8.75, 7.5, 6.25])
+    # IDAOPI has no England-wide values: Leeds min/max, and a note says so.
+    np.testing.assert_allclose(result[scaled_column(IDAOPI_SCORE)], [0, np.nan, 10])
+    # Deprivation E1 = 0.2*0 + 0.4*1 + 0.2*6 + 0.2*0.5 = 1.7; E3 = 2 + 2 + 0.8 + 0.5 = 5.3.
+    np.testing.assert_allclose(
+        result.loc[["E1", "E3"], component_column("deprivation")], [1.7, 5.3]
+    )
+    np.testing.assert_allclose(
+        result.loc[["E1", "E3"], RISK_INDEX], [(2.5 + 8.75 + 1.7) / 3, (7.5 + 6.25 + 5.3) / 3]
+    )
+    notes = result.attrs["scaling_notes"]
+    assert len(notes) == 1 and "IDAOPI" in notes[0]
+
+
+def test_only_idaopi_lacks_england_wide_values():
+    assert local_only_indicators() == [
+        i.label for c in DEFAULT_SPEC for i in c.indicators if i.column == IDAOPI_SCORE
+    ]
+
+
+def test_weighting_an_unknown_component_is_refused():
+    with pytest.raises(RiskWeightError, match="Unknown component"):
         compute_risk_index(_default_frame(), {"internet_use": 1})
+
+
+def test_a_missing_deri_input_column_is_named():
+    with pytest.raises(RiskDataError, match="employment_score"):
+        compute_risk_index(_default_frame().drop(columns=EMPLOYMENT_SCORE))
+
+
+def test_indicator_breakdown_gives_raw_value_score_and_component():
+    result = compute_risk_index(_default_frame())
+    rows = risk_breakdown(result, "E3", level="indicator").set_index("indicator")
+    assert list(rows.index) == [i.column for c in DEFAULT_SPEC for i in c.indicators]
+    assert rows.loc[IMD_SCORE, "raw"] == 25.0 and rows.loc[IMD_SCORE, "score"] == 5.0
+    dep = rows[rows["component"] == "deprivation"]
+    assert (dep["weight_in_component"] * dep["score"]).sum() == pytest.approx(8.0)
+    assert dep["component_score"].eq(8.0).all()
+    assert rows["component_weight_share"].eq(1 / 3).all()
+    e2 = risk_breakdown(result, "E2", level="indicator").set_index("indicator")
+    assert not e2.loc[IDAOPI_SCORE, "available"] and np.isnan(e2.loc[IDAOPI_SCORE, "raw"])
 
 
 def test_default_weights_are_read_only():
@@ -238,10 +314,25 @@ def test_at_risk_needs_its_input_column():
 def test_method_description_states_formula_components_and_weights():
     text = describe_method({"deprivation": 2})
     assert "10 × (x − min) / (max − min)" in text
+    assert "GMCA DERI v1 method, adapted" in text
     for comp in DEFAULT_SPEC:
         assert comp.label in text
-    assert "| Deprivation | 2 (40%)" in text
+    assert "Deprivation 2 (50%)" in text
     assert "Core20" in text
+
+
+def test_deri_table_pairs_each_gmca_indicator_with_its_input_weight_and_reason():
+    table = deri_table()
+    assert len(table) == 6
+    assert table["Component (weight)"].tolist() == (
+        ["Age (1/3)", "Broadband (1/3)"] + ["Deprivation (1/3)"] * 4
+    )
+    assert table["Weight in component"].tolist() == ["100%", "100%", "20%", "40%", "20%", "20%"]
+    assert table["GMCA indicator (weight in component)"].str.len().gt(0).all()
+    assert table["Substitution and why"].str.len().gt(0).all()
+    assert "75+" in table.loc[0, "Substitution and why"]
+    assert table["England-wide values"].tolist().count("no (Leeds only)") == 1
+    assert "| Age (1/3) |" in describe_method()
 
 
 def test_attach_risk_joins_one_to_one_and_flags_the_top_fifth():
