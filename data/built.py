@@ -51,7 +51,7 @@ def read_postcodes(folder: Path | None = None) -> pd.DataFrame:
 
 
 def read_england_iod(folder: Path | None = None) -> pd.DataFrame:
-    """England-wide IoD 2025 scores, for England-wide scaling."""
+    """England-wide DERI inputs (IoD 2025 scores and indicators, Census 2021 65+ share)."""
     return pd.read_parquet(_path(b.ENGLAND_FILE, folder))
 
 

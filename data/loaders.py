@@ -120,7 +120,7 @@ def load_postcodes() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def load_england_iod() -> pd.DataFrame:
-    """England-wide IoD 2025 scores for England-wide scaling."""
+    """England-wide DERI inputs (IoD 2025, Census 2021 65+ share) for England-wide scaling."""
     ensure_ready()
     return built.read_england_iod()
 

@@ -60,7 +60,7 @@ SOURCES_TABLE = """
 | Census 2021 usual residents by age (6 groups, incl. 65+), Leeds and England & Wales | ONS | Census day 21 March 2021 | LSOA 2021 | OGL v3.0 |
 | LSOA 2011 → 2021 lookup | derived by polygon overlap of the ONS 2011 and 2021 boundaries (not the ONS file) | Dec 2011 / Dec 2021 boundaries | LSOA 2011, LSOA 2021 | OGL v3.0 (boundaries) |
 | Digital Exclusion Risk Index method | Greater Manchester Combined Authority (GMCA DERI v1) | v1 | method only (no GMCA data used) | OGL v3.0 |
-| LSOA 2021 / MSOA 2021 / ward 2025 boundaries | ONS Open Geography Portal | Dec 2021 / May 2025 | generalised (20 m) | OGL v3.0 |
+| LSOA 2021 / MSOA 2021 / ward 2025 boundaries | ONS Open Geography Portal | Dec 2021 / May 2025 | generalised (detail matches the ONS 20 m BGC files; the copy used does not say) | OGL v3.0 |
 | MSOA names | House of Commons Library | 2021 | MSOA 2021 | OGL v3.0 |
 | Postcode centroids (NSPL) | ONS | May 2025 | postcode | OGL v3.0 + Royal Mail terms |
 | LCP facts and hub milestones | compiled from healthandcareleeds.org, 100% Digital Leeds, NHS Confederation | 2020–2024 | text | facts only |
