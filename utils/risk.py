@@ -65,6 +65,7 @@ __all__ = [
     "RiskError",
     "RiskWeightError",
     "at_risk_flags",
+    "attach_risk",
     "component_column",
     "compute_risk_index",
     "deri_table",
