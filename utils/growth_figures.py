@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from utils import constants as c
+from utils import dates as dates_mod
 from utils import growth as g
 
 # Okabe-Ito (colour-blind safe) first, then Paul Tol's "muted" set for LCPs beyond eight.
@@ -710,8 +711,7 @@ def _register_dates(hubs: pd.DataFrame, column: str) -> pd.Series:
     """A register date column parsed to Timestamps (NaT when blank or absent)."""
     if column not in hubs.columns:
         return pd.Series(pd.NaT, index=hubs.index, dtype="datetime64[ns]")
-    parsed = [g.parse_register_date(v).when for v in hubs[column].tolist()]
-    return pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object)).to_numpy(), index=hubs.index)
+    return dates_mod.parse_column(hubs[column])
 
 
 def build_network_animation(
@@ -769,7 +769,7 @@ def build_network_animation(
     )
 
     # Parse the register's dates once: calling hubs_open_on per frame re-reads every row, which
-    # takes seconds for a few years of months. The rule is hubs_open_on's: opened <= when < closed.
+    # takes seconds for a few years of months. The rule is utils.dates.open_mask, as everywhere.
     g.hubs_open_on(hubs, dates[-1])  # raises on unreadable or inconsistent dates
     opened, closed = _register_dates(hubs, c.HUB_OPENED), _register_dates(hubs, c.HUB_CLOSED)
     lons = pd.to_numeric(hubs[c.HUB_LON], errors="coerce").to_numpy(dtype=float)
@@ -777,7 +777,7 @@ def build_network_animation(
     hover_text = hover.to_numpy(dtype=object)
 
     def open_on(when: pd.Timestamp) -> pd.Series:
-        return (opened <= when) & (closed.isna() | (when < closed))
+        return dates_mod.open_mask(opened, closed, when)
 
     def points(when: pd.Timestamp, want_sample: bool) -> go.Scatter:
         mask = open_on(when) & located & (sample == want_sample)
