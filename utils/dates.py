@@ -89,7 +89,9 @@ def parse_register_date(value: object) -> RegisterDate:
         ts = ts.normalize()
         return RegisterDate(ts.strftime("%Y-%m-%d"), ts, "day", False)
     if not isinstance(value, str):
-        raise DateError(f"'{value}' is not a date: use YYYY-MM-DD, or YYYY-MM when only the month is known.")
+        raise DateError(
+            f"'{value}' is not a date: use YYYY-MM-DD, or YYYY-MM when only the month is known."
+        )
     text = value.strip()
     placeholder = bool(_PLACEHOLDER_RE.search(text))
     text = _PLACEHOLDER_RE.sub("", text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
 from typing import NamedTuple
 
 import numpy as np
@@ -279,9 +278,20 @@ def hub_counts(hubs: pd.DataFrame, as_of: object | None = None) -> HubCounts:
     return HubCounts(total=total, real=total - n_sample, sample=n_sample, undated=undated)
 
 
+def placeholder_hubs(hubs: pd.DataFrame) -> list[str]:
+    """Names of hubs whose opened date the register marks "(placeholder)": date not known."""
+    if c.HUB_OPENED not in hubs.columns:
+        return []
+    marked = hubs[c.HUB_OPENED].map(dates.is_placeholder).astype(bool)
+    names = hubs.loc[marked, c.HUB_NAME] if c.HUB_NAME in hubs.columns else hubs.index[marked]
+    return list(dict.fromkeys(str(n) for n in names))
+
+
 def illustrative_note(counts: HubCounts) -> str:
     """Plain-English note on how many counted hubs are illustrative samples."""
     if counts.sample == 0:
+        if counts.total == 1:
+            return "The 1 hub counted is a real hub from the register."
         return f"All {counts.total} hubs counted are real hubs from the register."
     noun = "hub" if counts.total == 1 else "hubs"
     verb = "is" if counts.sample == 1 else "are"

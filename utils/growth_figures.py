@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import NamedTuple
 from urllib.parse import urlparse
@@ -355,6 +355,7 @@ def build_growth_chart(
     milestones: pd.DataFrame | None = None,
     *,
     title: str = "Digital Health Hubs open, by Local Care Partnership",
+    date_not_known: Sequence[str] = (),
 ) -> go.Figure:
     """Stacked step chart of open hubs per group, real solid and illustrative hatched.
 
@@ -366,6 +367,9 @@ def build_growth_chart(
         Output of :func:`utils.growth.parse_milestones` (optional).
     title
         Figure title; the subtitle states how many hubs in the last month are illustrative.
+    date_not_known
+        Names of hubs whose opening date the register marks as a placeholder
+        (:func:`utils.growth.placeholder_hubs`); the subtitle says their date is not known.
 
     Returns
     -------
@@ -440,6 +444,12 @@ def build_growth_chart(
         y_max = max(float(totals[g.OPEN_HUBS].max()), 1.0)
     else:
         subtitle, y_max = "No dated hubs in the register", 1.0
+    if date_not_known:
+        names = ", ".join(escape(n) for n in date_not_known)
+        subtitle += (
+            f"<br>Opening {dates_mod.DATE_NOT_KNOWN}: {names} (counted from a placeholder month "
+            "so that it is on the chart)."
+        )
     plot_h = _PLOT_HEIGHT_PX
     y_top = y_max * 1.08
     x_range = None

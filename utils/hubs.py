@@ -6,7 +6,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 import geopandas as gpd
@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from utils.dates import open_mask, parse_register_date
 from utils.constants import (
     CRS_BNG,
     CRS_WGS84,
@@ -41,6 +40,7 @@ from utils.constants import (
     X,
     Y,
 )
+from utils.dates import open_mask, parse_register_date
 
 # New register column (not in utils/constants.py): free-text caveats, e.g. an imprecise date.
 HUB_NOTES = "notes"
@@ -667,7 +667,9 @@ def hub_identity(hubs: pd.DataFrame) -> pd.Series:
     if HUB_NAME in hubs.columns:
         names = hubs[HUB_NAME]
         has = ~names.map(_blank).astype(bool)
-        name = names[has].astype(str).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+        name = (
+            names[has].astype(str).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+        )
         if HUB_POSTCODE in hubs.columns:
             pcs = hubs.loc[has, HUB_POSTCODE].map(
                 lambda v: "" if _blank(v) else (_try_postcode(v) or str(v).strip().upper())
