@@ -70,7 +70,7 @@ with st.expander("Table: hubs open each month, and the public milestones"):
     common.csv_download(ms_table, "leeds_hub_milestones.csv", key="growth_milestones_download")
 
 # --- The network as of a date --------------------------------------------------------------------
-st.subheader("The network as of a date")
+st.subheader(common.titled("The network as of a date"))
 month_starts = [m.date() for m in series[g.MONTH].drop_duplicates()]
 options = month_starts + ([today] if today not in month_starts else [])
 lsoas = loaders.load_lsoas_with_lcp()

@@ -73,8 +73,10 @@ def export_name(filename: str, demo: bool) -> str:
         return filename
     stem, dot, ext = filename.rpartition(".")
     if not dot:
-        return filename + FILE_SUFFIX
-    return stem if stem.endswith(FILE_SUFFIX) else f"{stem}{FILE_SUFFIX}" + f".{ext}"
+        stem, ext = filename, ""
+    if stem.endswith(FILE_SUFFIX):
+        return filename
+    return f"{stem}{FILE_SUFFIX}" + (f".{ext}" if dot else "")
 
 
 def title(text: str, demo: bool) -> str:
