@@ -223,9 +223,13 @@ def test_export_cli_demo_writes_an_illustrative_file_name(tmp_path):
 @pytest.fixture()
 def samples_only_register(tmp_path):
     """Point the app at a register whose every row is an illustrative sample (zero real hubs)."""
+    import streamlit as st
+
     old = os.environ["HUB_COVERAGE_DB"]
     os.environ["HUB_COVERAGE_DB"] = str(tmp_path / "samples_only.sqlite")
+    # Loaders key their caches on version numbers, which two databases can share: start clean.
     loaders.register_store.clear()
+    st.cache_data.clear()
     store = loaders.register_store()
     reg = store.load()
     store.save(reg[reg[c.HUB_SAMPLE]].reset_index(drop=True), "Test: no real hubs")
@@ -233,6 +237,7 @@ def samples_only_register(tmp_path):
     store.dispose()
     os.environ["HUB_COVERAGE_DB"] = old
     loaders.register_store.clear()
+    st.cache_data.clear()
 
 
 @pytest.mark.parametrize("page", PAGES)
