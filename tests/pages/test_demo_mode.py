@@ -256,3 +256,12 @@ def test_the_planner_recommends_sites_with_no_real_hub(samples_only_register):
     at = run_page("app_pages/planner.py", {"k": "3", "run": "1"}, timeout=TIMEOUT)
     assert not at.exception and not [e.value for e in at.error]
     assert any(s.value.startswith("Recommendation: 3 new hub") for s in at.subheader)
+
+
+def test_the_hubs_page_lists_every_row_and_shows_the_placeholder_as_date_not_known():
+    at = run_page("app_pages/hubs.py", timeout=TIMEOUT)
+    table = next(d.value for d in at.dataframe if "kind" in d.value.columns)
+    assert "Illustrative sample" in set(table["kind"])  # the register itself: samples flagged
+    real = table[table[c.HUB_ID] == "HUB-0001"]
+    assert real[c.HUB_OPENED].tolist() == ["date not known"]
+    assert not table[c.HUB_OPENED].str.contains("placeholder").any()
