@@ -38,7 +38,12 @@ APPROXIMATIONS = [
         "Sample hubs are illustrative",
         "Only one hub is publicly named (Cross Gates and District Good Neighbours). The other hubs in "
         "the default register are generated, seeded samples placed to follow the public growth "
-        "milestones. They are orange on maps, flagged in every table and chart, and are not real sites.",
+        "milestones; they are not real sites. Every figure, map, chart, recommendation, slide and "
+        "export uses the real hubs only, unless the viewer turns on demo mode (sidebar; demo=1 in "
+        "the link): then every page shows a banner, titles say (illustrative), samples are orange "
+        "on maps and downloads are named -illustrative with hubs_used on every row. The real hub's "
+        "opening date is not published: the register marks its date as a placeholder and the app "
+        "shows it as date not known.",
     ),
     (
         "Population-weighted centres",

@@ -32,6 +32,10 @@ def test_a_demo_link_shows_the_banner_the_samples_and_keeps_demo_in_the_url(serv
     assert frame.locator("path.hc-hub-sample").count() == 0
     assert frame.locator("path.hc-hub-real").count() >= 1
     assert page.get_by_text(BANNER).count() == 0
-    assert not page.locator('[data-testid="stSidebar"]').get_by_role("switch", name=TOGGLE).is_checked()
+    assert (
+        not page.locator('[data-testid="stSidebar"]')
+        .get_by_role("switch", name=TOGGLE)
+        .is_checked()
+    )
     wait_until_quiet(page)
     assert page.request_log.third_party() == []
