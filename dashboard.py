@@ -27,6 +27,7 @@ common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})
 # The page runs before the sidebar's widgets are drawn (it reads their values from the session),
 # so its content, maps above all, reaches the browser first. Measured: the Map page is ready
 # sooner when its map does not queue behind the widgets' code.
+common.demo_banner()  # every page, while demo mode (illustrative sample hubs) is on
 try:
     page.run()
 except common.PageStopped:

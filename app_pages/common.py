@@ -11,6 +11,7 @@ import streamlit as st
 
 from data import loaders
 from utils import constants as c
+from utils import demo as demo_rules
 from utils.exports import table_csv, table_xlsx
 from utils.indicators import indicator_label
 from utils.maps import map_document
@@ -22,6 +23,7 @@ _STATE_KEYS = {
     "ind": "view_indicator",
     "r": "view_radius",
     "present": "view_present",
+    "demo": "view_demo",
 }
 
 
@@ -66,6 +68,12 @@ def shared_sidebar() -> None:
             format_func=lambda m: f"{m:,} m" + (" (≈10-min walk)" if m == 800 else ""),
             key="view_radius",
         )
+        st.toggle(
+            demo_rules.DEMO_LABEL,
+            key="view_demo",
+            help="Off: every figure uses the register's real hubs only. On: the invented sample "
+            "hubs are added for demonstration; titles and downloads are marked illustrative.",
+        )
         st.toggle("Presenter mode", key="view_present")
         st.radio(
             "Chart downloads (camera icon) as",
@@ -74,6 +82,27 @@ def shared_sidebar() -> None:
             horizontal=True,
             format_func=str.upper,
         )
+
+
+def demo_mode() -> bool:
+    """True when the viewer has turned on demo mode (illustrative sample hubs included)."""
+    return bool(st.session_state.get("view_demo", False))
+
+
+def demo_banner() -> None:
+    """The demo-mode banner, shown at the top of every page while demo mode is on."""
+    if demo_mode():
+        st.warning(demo_rules.BANNER, icon=":material/science:")
+
+
+def titled(text: str) -> str:
+    """A chart, map or section title, marked " (illustrative)" in demo mode."""
+    return demo_rules.title(text, demo_mode())
+
+
+def file_name(name: str) -> str:
+    """A download's file name, ending "-illustrative" in demo mode."""
+    return demo_rules.export_name(name, demo_mode())
 
 
 def shared_view() -> dict:
@@ -96,8 +125,14 @@ def sync_shared_params() -> None:
 def csv_download(
     df: pd.DataFrame, filename: str, label: str = "Download CSV", key: str | None = None
 ) -> None:
-    """CSV and XLSX download buttons for a table (both safe to open in Excel)."""
-    stem = filename.rsplit(".", 1)[0]
+    """CSV and XLSX download buttons for a table (both safe to open in Excel).
+
+    Every row gets ``hubs_used`` ("real", or "real + illustrative samples" in demo mode) and in
+    demo mode the file name ends "-illustrative".
+    """
+    demo = demo_mode()
+    df = demo_rules.with_hubs_used(df, demo)
+    stem = demo_rules.export_name(filename, demo).rsplit(".", 1)[0]
     left, right = st.columns(2)
     # Deferred (callables): files are made only when someone clicks, not on every rerun.
     left.download_button(
@@ -121,7 +156,9 @@ def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs
     visits). This frame needs only Leaflet, from the app's own static folder.
     """
     html = fmap if isinstance(fmap, str) else map_document(fmap)
-    st.iframe(html, height=height, alt=alt)
+    if demo_mode():
+        st.caption(f"**{titled(alt)}** — sample hubs are drawn in orange.")
+    st.iframe(html, height=height, alt=titled(alt))
 
 
 class PageStopped(Exception):  # noqa: N818 - control flow, not an error
@@ -136,7 +173,10 @@ def stop_page() -> None:
 def sample_hub_notice(hubs: pd.DataFrame) -> None:
     """Say plainly how many of the hubs shown are illustrative samples."""
     if hubs is None or not len(hubs):
-        st.info("No open hubs in the register.")
+        st.info(
+            "No open real hubs in the register: nothing is within reach yet. Add or upload hubs "
+            "on the Hubs page."
+        )
         return
     n_sample = int(hubs[c.HUB_SAMPLE].sum())
     if n_sample:
@@ -208,7 +248,7 @@ def presenter_bar(pages: dict[str, object]) -> None:
         return
     st.html(_PRESENTER_CSS)
     view = shared_view()
-    slides = build_slides(view["area"], view["r"], view["ind"])
+    slides = build_slides(view["area"], view["r"], view["ind"], bool(view["demo"]))
     raw = st.query_params.get("slide")
     i = slide_index(raw, len(slides)) if raw is not None else -1
     cols = st.columns([1.2, 6, 1.2, 1.4])
@@ -236,12 +276,15 @@ def presenter_bar(pages: dict[str, object]) -> None:
 def show_chart(fig, **kwargs) -> None:
     """A plotly chart whose camera button saves PNG or SVG (chosen in the sidebar) for slides."""
     fmt = st.session_state.get("view_chart_format", "png")
+    if demo_mode():
+        current = fig.layout.title.text or kwargs.get("key", "Chart").replace("_", " ").capitalize()
+        fig.update_layout(title_text=titled(current))
     config = {
         "displaylogo": False,
         "toImageButtonOptions": {
             "format": fmt,
             "scale": 2 if fmt == "png" else 1,
-            "filename": kwargs.get("key", "hub_coverage_chart"),
+            "filename": file_name(kwargs.get("key", "hub_coverage_chart")),
         },
     }
     st.plotly_chart(fig, config=config, **kwargs)

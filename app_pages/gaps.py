@@ -93,6 +93,7 @@ def sync_page_params(values: dict) -> None:
 
 view = common.shared_view()
 radius, area = int(view["r"]), view["area"]
+demo = common.demo_mode()
 restore_settings()
 
 st.title("Gaps: high need, no hub within reach")
@@ -143,12 +144,12 @@ weights, at_risk, scaling = settings["w"], settings["def"], settings["scale"]
 sync_page_params(settings)
 
 try:
-    coverage = loaders.load_coverage(radius, weights, scaling, at_risk)
+    coverage = loaders.load_coverage(radius, weights, scaling, at_risk, demo=demo)
 except (RiskError, CoverageError) as err:
     st.error(f"{err} Change the settings above (or press *Reset to DERI weights*) and try again.")
     common.stop_page()
 
-hubs = loaders.load_open_hubs()
+hubs = loaders.load_open_hubs(demo=demo)
 area_cov = lsoas_in_area(coverage, area)
 ranked = rank_lcp_gaps(coverage, hubs)
 leeds_row = summarise_coverage(coverage, hubs=hubs).iloc[0]
@@ -167,7 +168,7 @@ if missing:
     st.info(missing)
 
 # --- LCP ranking ---------------------------------------------------------------------------
-st.subheader("LCPs ranked by at-risk residents beyond reach")
+st.subheader(common.titled("LCPs ranked by at-risk residents beyond reach"))
 lcp_table = gf.lcp_gap_table(ranked)
 if area != ALL_LEEDS:
     rank = int(ranked.loc[ranked[AREA] == area, GAP_RANK].iloc[0])
@@ -198,7 +199,7 @@ st.caption(
 
 # --- LSOA gaps -----------------------------------------------------------------------------
 where = "Leeds" if area == ALL_LEEDS else area
-st.subheader(f"Neighbourhoods (LSOAs) at risk with no hub within reach — {where}")
+st.subheader(common.titled(f"Neighbourhoods (LSOAs) at risk with no hub within reach — {where}"))
 st.caption(
     f"At risk: {gf.AT_RISK_SHORT[at_risk]}. Ordered by "
     + ("IMD 2025 score." if need_col == c.IMD_SCORE else "DERI score.")
@@ -219,13 +220,13 @@ common.csv_download(
 )
 
 # --- Map -----------------------------------------------------------------------------------
-st.subheader("Map: DERI score, uncovered high-need LSOAs and hub reach")
+st.subheader(common.titled("Map: DERI score, uncovered high-need LSOAs and hub reach"))
 map_table = coverage[[c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.RISK_INDEX, c.IMD_DECILE]]
 fmap = build_hub_map(
     loaders.load_lsoa_map_encoded(),
     map_table,
     c.RISK_INDEX,
-    label=gf.RISK_LABEL,
+    label=common.titled(gf.RISK_LABEL),
     decile_col=c.IMD_DECILE,
     outline=loaders.load_outline(),
     lcp_outlines=loaders.load_lcp_outlines(),

@@ -17,6 +17,7 @@ DATE_KEY = "growth_date"
 DATE_PARAM = "date"
 
 view = common.shared_view()
+demo = common.demo_mode()
 today = date.today()
 radius = int(view["r"])
 
@@ -27,7 +28,7 @@ st.caption(
     "published (e.g. “before Aug 2022”)."
 )
 
-hubs = loaders.load_hubs()
+hubs = loaders.load_hubs(demo=demo)  # real hubs only unless demo mode
 try:
     series = g.growth_series(hubs, end=today)
     milestones = g.parse_milestones(loaders.load_milestones())
@@ -35,14 +36,22 @@ except g.GrowthError as err:
     st.error(f"The growth of the network cannot be charted: {err} Correct the register and reload.")
     common.stop_page()
 if series.empty:
-    st.info("The register has no hubs with an opened date yet, so there is no growth to chart.")
+    st.info(
+        "The register has no real hubs with an opened date yet, so there is no growth to chart. "
+        "Add or upload hubs on the Hubs page."
+    )
     common.stop_page()
 
 st.info(g.illustrative_note(g.hub_counts(hubs)))
 
 # --- Hubs open over time -------------------------------------------------------------------------
 common.show_chart(
-    gf.build_growth_chart(series, milestones),
+    gf.build_growth_chart(
+        series,
+        milestones,
+        title=common.titled("Digital Health Hubs open, by Local Care Partnership"),
+        date_not_known=g.placeholder_hubs(hubs),
+    ),
     width="stretch",
     theme=None,
     key="growth_chart",
@@ -61,7 +70,7 @@ with st.expander("Table: hubs open each month, and the public milestones"):
     common.csv_download(ms_table, "leeds_hub_milestones.csv", key="growth_milestones_download")
 
 # --- The network as of a date --------------------------------------------------------------------
-st.subheader("The network as of a date")
+st.subheader(common.titled("The network as of a date"))
 month_starts = [m.date() for m in series[g.MONTH].drop_duplicates()]
 options = month_starts + ([today] if today not in month_starts else [])
 lsoas = loaders.load_lsoas_with_lcp()
@@ -100,12 +109,13 @@ def network_as_of() -> None:
 
     indicator = view["ind"]
     label = c.INDICATORS[indicator][0]
-    open_hubs = loaders.load_open_hubs(as_of)
-    gaps = cov.rank_lsoa_gaps(loaders.load_coverage(radius, as_of=as_of))
+    open_hubs = loaders.load_open_hubs(as_of, demo=demo)
+    gaps = cov.rank_lsoa_gaps(loaders.load_coverage(radius, as_of=as_of, demo=demo))
     fmap = loaders.indicator_map(
         lsoas,
         indicator,
         open_hubs,
+        demo=demo,
         outline=loaders.load_outline(),
         rings_m=radius,
         highlight=gaps[c.LSOA].tolist(),
@@ -125,14 +135,19 @@ network_as_of()
 
 with st.expander("Animated playback of the network's growth (for presenting)"):
     common.show_chart(
-        gf.build_network_animation(hubs, month_starts, outline=loaders.load_outline()),
+        gf.build_network_animation(
+            hubs,
+            month_starts,
+            outline=loaders.load_outline(),
+            title=common.titled("Hub network over time"),
+        ),
         width="stretch",
         theme=None,
         key="growth_animation",
     )
 
 # --- Coverage over time --------------------------------------------------------------------------
-st.subheader("Did the new hubs reach the people most at risk?")
+st.subheader(common.titled("Did the new hubs reach the people most at risk?"))
 measures = {
     cov.AT_RISK_COVERED_PCT: ("At-risk residents within reach (%)", "% of at-risk residents"),
     cov.COVERED_PCT: ("All residents within reach (%)", "% of all residents"),
@@ -150,7 +165,7 @@ default_lcps = [view["area"]] if view["area"] in lcps else []
 chosen = st.multiselect(
     "LCPs to compare with Leeds", lcps, default=default_lcps, key="growth_compare"
 )
-over_time = loaders.load_coverage_over_time(radius)
+over_time = loaders.load_coverage_over_time(radius, demo=demo)
 shown = over_time[over_time[cov.AREA].isin([cov.LEEDS_LABEL, *chosen])]
 common.show_chart(
     gf.build_coverage_over_time_chart(
@@ -158,7 +173,7 @@ common.show_chart(
         measure,
         group_col=cov.AREA,
         y_title=measures[measure][1],
-        title=f"Coverage within {radius:,} m, month by month",
+        title=common.titled(f"Coverage within {radius:,} m, month by month"),
         leeds_label=cov.LEEDS_LABEL,
     ),
     width="stretch",

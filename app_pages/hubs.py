@@ -15,6 +15,8 @@ from data import loaders
 from data.register_store import RegisterStoreError
 from geo.footprints import UPLOAD_STATUS, FootprintError
 from utils import constants as c
+from utils.dates import display_date
+from utils.demo import DEMO_LABEL, hubs_for_mode
 from utils.hubs import (
     GEOCODED_FROM,
     REGISTER_COLUMNS,
@@ -95,6 +97,9 @@ def _register_table(hubs: pd.DataFrame, today: date) -> pd.DataFrame:
         **{
             OPEN_NOW: open_on(hubs, today).to_numpy(),
             KIND: np.where(hubs[c.HUB_SAMPLE], "Illustrative sample", "Real hub"),
+            # A placeholder date reads "date not known"; the stored text keeps its marker.
+            c.HUB_OPENED: hubs[c.HUB_OPENED].map(display_date),
+            c.HUB_CLOSED: hubs[c.HUB_CLOSED].map(display_date),
         }
     )
 
@@ -179,6 +184,7 @@ def _reason(key: str) -> str:
 
 # --- page -------------------------------------------------------------------------------------
 view = common.shared_view()
+demo = common.demo_mode()
 today = date.today()
 version = loaders.register_version()
 
@@ -191,7 +197,7 @@ if flash := st.session_state.pop("hubs_flash", None):
     st.success(flash)
 
 stored = loaders.load_stored_register()
-hubs = loaders.load_hubs()
+hubs = loaders.load_register_hubs()  # the register itself: every row, samples flagged
 table = _register_table(hubs, today)
 
 tab_register, tab_add, tab_edit, tab_upload, tab_history, tab_fp = st.tabs(
@@ -215,13 +221,20 @@ with tab_register:
     shown = _filter(table, view["area"], status, samples, search)
     area_note = "" if view["area"] == ALL_LEEDS else f" in {view['area']} (sidebar area)"
     st.caption(f"{len(shown)} of {len(table)} register rows{area_note}.")
-    on_map = shown[shown[OPEN_NOW]]
+    # The map follows the real-hubs rule like every figure; the table lists every row.
+    on_map = hubs_for_mode(shown[shown[OPEN_NOW]], demo)
     common.sample_hub_notice(on_map)
+    left_out = int(shown[OPEN_NOW].sum()) - len(on_map)
+    if left_out:
+        st.caption(
+            f"{left_out} open illustrative sample hub(s) are listed below but not drawn on the "
+            f"map: figures use real hubs only unless *{DEMO_LABEL}* is on in the sidebar."
+        )
 
     indicator = view["ind"]
     label = c.INDICATORS[indicator][0]
     lsoas = loaders.load_lsoas_with_lcp()
-    fmap = loaders.indicator_map(lsoas, indicator, on_map)
+    fmap = loaders.indicator_map(lsoas, indicator, on_map, demo=demo)
     fit_to_area(fmap, lsoas, view["area"])
     if search.strip() and len(on_map):
         fmap.fit_bounds(_marker_bounds(on_map), max_zoom=14)  # zoom to what was searched for

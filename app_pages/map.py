@@ -11,6 +11,7 @@ from utils.indicators import indicator_table
 from utils.view_state import lsoas_in_area
 
 view = common.shared_view()
+demo = common.demo_mode()
 indicator = view["ind"]
 label = c.INDICATORS[indicator][0]
 
@@ -22,17 +23,17 @@ st.caption(
 # The map comes first so the browser starts drawing it before the widgets below arrive.
 # Its tile switch sits under it, so read that widget's last value from the session.
 page_html = loaders.load_map_page_document(
-    indicator, view["area"], st.session_state.get("map_tiles", False)
+    indicator, view["area"], st.session_state.get("map_tiles", False), demo=demo
 )
 common.show_map(page_html, height=640)
 st.toggle("Street map background (needs internet)", value=False, key="map_tiles")
 
-hubs = loaders.load_open_hubs()
+hubs = loaders.load_open_hubs(demo=demo)
 common.sample_hub_notice(hubs)
 st.download_button(
     "Download this map (HTML file that works offline)",
-    partial(loaders.standalone_map_document, page_html, f"{label}, {view['area']}"),
-    file_name=f"leeds_map_{indicator}.html",
+    partial(loaders.standalone_map_document, page_html, common.titled(f"{label}, {view['area']}")),
+    file_name=common.file_name(f"leeds_map_{indicator}.html"),
     mime="text/html",
     key="map_html_download",
 )

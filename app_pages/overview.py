@@ -9,8 +9,11 @@ from data import loaders
 from geo.coverage import rank_lcp_gaps, summarise_coverage
 from utils import about
 from utils import constants as c
+from utils import demo as demo_rules
 from utils import gap_figures as gf
+from utils.demo import hubs_for_mode
 from utils.exports import summary_html
+from utils.hubs import hub_identity
 from utils.indicators import headline_figures, indicator_table
 from utils.maps import build_hub_map
 from utils.view_state import encode_params, shared_specs
@@ -18,8 +21,13 @@ from utils.view_state import encode_params, shared_specs
 st.title("Leeds Digital Health Hubs: coverage at a glance")
 
 lsoas = loaders.load_lsoas_with_lcp()
-hubs = loaders.load_open_hubs()
+demo = common.demo_mode()
+hubs = loaders.load_open_hubs(demo=demo)
 n_sample = int(hubs[c.HUB_SAMPLE].sum()) if len(hubs) else 0
+register = loaders.load_register_hubs()
+n_real_register = int(hub_identity(hubs_for_mode(register, demo=False)).nunique())
+st.info(demo_rules.real_hub_count_note(n_real_register, demo))
+st.page_link("app_pages/hubs.py", label="Add or upload hubs on the Hubs page", icon="➕")
 
 cols = st.columns(4)
 for col, fig in zip(cols, headline_figures(lsoas, len(hubs) - n_sample, n_sample), strict=True):
@@ -28,8 +36,9 @@ for col, fig in zip(cols, headline_figures(lsoas, len(hubs) - n_sample, n_sample
 
 view = common.shared_view()
 radius = int(view["r"])
-st.subheader(f"Who is within reach of a hub ({radius:,} m)")
-coverage = loaders.load_coverage(radius)  # default weights, Leeds scaling, top-20% at risk
+st.subheader(common.titled(f"Who is within reach of a hub ({radius:,} m)"))
+# Default weights, Leeds scaling, top-20% at risk; real hubs only unless demo mode.
+coverage = loaders.load_coverage(radius, demo=demo)
 leeds = summarise_coverage(coverage, hubs=hubs).iloc[0]
 cols = st.columns(4)
 for col, fig in zip(cols, gf.coverage_headlines(leeds, radius, gf.DEFAULT_AT_RISK), strict=True):
@@ -40,7 +49,7 @@ st.caption(
     "weights). Change the radius in the sidebar; change the weights or use Core20 on the Gaps page."
 )
 
-st.subheader("Top five gaps: LCPs with the most at-risk residents beyond reach")
+st.subheader(common.titled("Top five gaps: LCPs with the most at-risk residents beyond reach"))
 # Links reload the app on the Gaps page: a new session reads the area (and radius) from the URL.
 link_params = encode_params(view, shared_specs(common.area_choices()))
 gaps_md = gf.top_gaps_markdown(
@@ -52,12 +61,12 @@ if gaps_md:
 else:
     st.success(f"Every at-risk resident in Leeds lives within {radius:,} m of an open hub.")
 
-st.subheader("IMD 2025 score and hubs")
+st.subheader(common.titled("IMD 2025 score and hubs"))
 fmap = build_hub_map(
     loaders.load_lsoa_map_encoded(),
     indicator_table(lsoas, c.IMD_SCORE),
     c.IMD_SCORE,
-    label=c.INDICATORS[c.IMD_SCORE][0],
+    label=common.titled(c.INDICATORS[c.IMD_SCORE][0]),
     outline=loaders.load_outline(),
     lcp_outlines=loaders.load_lcp_outlines(),
     hubs=hubs,
@@ -71,8 +80,9 @@ st.download_button(
     "Printable one-page summary of this view (HTML: open it and print to PDF)",
     partial(
         summary_html,
-        "Leeds Digital Health Hubs: coverage at a glance",
+        common.titled("Leeds Digital Health Hubs: coverage at a glance"),
         [
+            f"Hubs used: {demo_rules.hubs_used(demo)}",
             f"Area: {view['area']}",
             f"Reach: {radius:,} m straight line; at risk: top 20% risk (default weights)",
             f"Data built {loaders.load_manifest()['built_at']}",
@@ -85,7 +95,7 @@ st.download_button(
         common.share_link(),
         [about.ATTRIBUTION, *[f"{t}: {x}" for t, x in about.APPROXIMATIONS[:4]]],
     ),
-    file_name="hub_coverage_summary.html",
+    file_name=common.file_name("hub_coverage_summary.html"),
     mime="text/html",
     key="overview_summary_download",
 )

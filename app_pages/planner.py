@@ -36,7 +36,7 @@ SPECS = [
 ]
 # URL parameter -> widget key.
 _WIDGETS = {"k": "planner_k", "obj": "planner_objective", "target": "planner_target"}
-_PROBLEM_ARGS = ("objective", "area", "venues", "venues_name")
+_PROBLEM_ARGS = ("objective", "area", "venues", "venues_name", "demo")
 # Widget values survive a visit to another page here (Streamlit drops unrendered widget keys).
 _MEMORY = "planner_memory"
 
@@ -119,7 +119,8 @@ def _assumptions(existing) -> None:
         "counted as existing hubs, so the optimiser avoids the areas they reach. Replace them "
         "with the real register before planning real sites."
         if n_sample
-        else "Sample hubs, when present in the register, are counted as existing hubs."
+        else "Only the register's real hubs are counted as existing hubs (illustrative samples "
+        "are left out unless demo mode is on in the sidebar)."
     )
     st.markdown(
         f"""
@@ -151,6 +152,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         area=inputs["area"],
         venues=venues["data"] if venues else None,
         venues_name=venues["name"] if venues else "",
+        demo=common.demo_mode(),
     )
     try:
         with st.spinner(f"Finding the best {inputs['k']} site(s) (exact optimisation)…"):
@@ -170,7 +172,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
     need = pf.needed_summary(needed)
     _, candidates, _ = loaders.load_planner_problem(**{k: args[k] for k in _PROBLEM_ARGS})
 
-    st.subheader(f"Recommendation: {len(rec.sites)} new hub(s) in {inputs['area']}")
+    st.subheader(common.titled(f"Recommendation: {len(rec.sites)} new hub(s) in {inputs['area']}"))
     st.caption(
         f"Chosen from {len(candidates):,} candidate sites; {len(existing)} open hubs kept; "
         f"{OBJECTIVES[inputs['objective']].lower()} within {inputs['radius_m']:,} m."
@@ -197,7 +199,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         loaders.load_lsoa_map_encoded(),
         weights,
         loaders.PLANNER_WEIGHT,
-        label=f"{unit.capitalize()} per neighbourhood",
+        label=common.titled(f"{unit.capitalize()} per neighbourhood"),
         higher_is_worse=True,
         decile_col=c.IMD_DECILE,
         outline=loaders.load_outline(),
@@ -430,7 +432,7 @@ if pressed or st.session_state.pop("planner_pending_run", False):
     st.session_state["planner_ran"] = inputs
 
 ran = st.session_state.get("planner_ran")
-existing = loaders.load_open_hubs()
+existing = loaders.load_open_hubs(demo=common.demo_mode())
 shown = False
 if ran is None:
     st.info(

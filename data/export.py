@@ -4,7 +4,9 @@ Besides codes, names, LCP and indicators, each LSOA gets the Digital Exclusion R
 (default weights, scaled within Leeds), the top-20% at-risk flag, the straight-line distance to
 the nearest hub open on the day and whether that is within the radius (800 m by default). Hubs
 come from the register database (``HUB_COVERAGE_DB`` or ``--db``; a new database is seeded from
-data/hubs.csv, the default register).
+data/hubs.csv, the default register): real hubs only, or with ``--demo`` the illustrative sample
+hubs too, in which case the file name ends "-illustrative" (FILE-illustrative.csv). Every row's
+``hubs_used`` says which ("real" or "real + illustrative samples").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from data.sources import build_dir
 from geo.coverage import NEAREST_HUB, coverage_by_lsoa
 from geo.footprints import attach_lcp
 from utils import constants as c
+from utils.demo import export_name, hubs_for_mode, with_hubs_used
 from utils.hubs import open_on, validate_register
 from utils.indicators import lsoa_export_table
 from utils.risk import RISK_MISSING, at_risk_flags, compute_risk_index
@@ -79,9 +82,16 @@ def coverage_columns(
 
 
 def register_hubs(
-    lsoas: pd.DataFrame, footprints: pd.DataFrame, as_of: date, db: str | None = None
+    lsoas: pd.DataFrame,
+    footprints: pd.DataFrame,
+    as_of: date,
+    db: str | None = None,
+    demo: bool = False,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Hubs open on ``as_of`` from the register database, and one line per rejected row."""
+    """Hubs open on ``as_of`` from the register database, and one line per rejected row.
+
+    Real hubs only unless ``demo`` (utils.demo.hubs_for_mode, the app's rule).
+    """
     from data.register_store import RegisterStore
 
     store = RegisterStore(db)
@@ -90,23 +100,29 @@ def register_hubs(
     finally:
         store.dispose()
     valid, errors = validate_register(raw, built.read_postcodes(), lsoas, as_of, footprints)
+    valid = hubs_for_mode(valid, demo)
     return valid[open_on(valid, as_of)].reset_index(drop=True), [str(e) for e in errors]
 
 
 def lsoa_table(
-    radius_m: int = c.DEFAULT_RADIUS_M, as_of: date | None = None, db: str | None = None
+    radius_m: int = c.DEFAULT_RADIUS_M,
+    as_of: date | None = None,
+    db: str | None = None,
+    demo: bool = False,
 ) -> pd.DataFrame:
     """One row per Leeds LSOA 2021: codes, names, LCP (default footprints), indicators, risk
-    index, nearest open hub and whether it is within ``radius_m``.
+    index, nearest open hub, whether it is within ``radius_m`` and ``hubs_used``.
+
+    Real hubs only unless ``demo`` (then the illustrative sample hubs too).
     """
     if not (build_dir() / "manifest.json").exists():
         build_all()
     footprints = built.read_default_footprints()
     lsoas = attach_lcp(built.read_lsoas(), footprints)
-    hubs, problems = register_hubs(lsoas, footprints, as_of or date.today(), db)
+    hubs, problems = register_hubs(lsoas, footprints, as_of or date.today(), db, demo)
     for problem in problems:
         print(f"Register row left out: {problem}", file=sys.stderr)
-    table = lsoa_export_table(lsoas, coverage_columns(lsoas, hubs, radius_m))
+    table = with_hubs_used(lsoa_export_table(lsoas, coverage_columns(lsoas, hubs, radius_m)), demo)
     table.attrs["n_hubs"] = len(hubs)
     table.attrs["n_sample_hubs"] = int(hubs[c.HUB_SAMPLE].sum()) if len(hubs) else 0
     return table
@@ -129,12 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--db", default=None, help="register database URL or SQLite file (default $HUB_COVERAGE_DB)"
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="include the illustrative sample hubs (the file name then ends -illustrative)",
+    )
     args = parser.parse_args(argv)
-    table = lsoa_table(radius_m=args.radius, db=args.db)
-    table.to_csv(args.out, index=False)
+    table = lsoa_table(radius_m=args.radius, db=args.db, demo=args.demo)
+    out = args.out.with_name(export_name(args.out.name, args.demo))
+    table.to_csv(out, index=False)
     n_hubs, n_sample = table.attrs["n_hubs"], table.attrs["n_sample_hubs"]
     print(
-        f"Wrote {len(table)} rows x {table.shape[1]} columns to {args.out} "
+        f"Wrote {len(table)} rows x {table.shape[1]} columns to {out} "
         f"({n_hubs} hubs open today, {n_sample} of them illustrative samples; "
         f"reach {args.radius} m)"
     )

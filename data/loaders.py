@@ -39,6 +39,8 @@ from geo.sites import (
     sites_needed_for_share,
 )
 from utils import constants as c
+from utils.demo import hubs_for_mode
+from utils.demo import title as demo_title
 from utils.exports import standalone_map_html
 from utils.growth import MONTH as GROWTH_MONTH
 from utils.growth import coverage_over_time, growth_series
@@ -200,8 +202,12 @@ def load_lcp_outlines() -> gpd.GeoDataFrame:
     return _lcp_outlines(footprints_version())
 
 
+# Which hubs count is decided here, once: every loader that uses hubs takes ``demo`` (False =
+# real hubs only, the default; True = illustrative samples too) and has it in its cache key.
+
+
 @st.cache_data(show_spinner=False)
-def _hubs(register: int, footprints: int) -> pd.DataFrame:
+def _register_rows(register: int, footprints: int) -> pd.DataFrame:
     raw = register_store().load()
     valid, _errors = validate_register(
         raw, load_postcodes(), load_lsoas(), date.today(), load_footprints(footprints)
@@ -209,21 +215,36 @@ def _hubs(register: int, footprints: int) -> pd.DataFrame:
     return valid
 
 
-def load_hubs() -> pd.DataFrame:
-    """Every register row (open and closed) with coordinates, LSOA, ward and LCP derived."""
-    return _hubs(register_version(), footprints_version())
+@st.cache_data(show_spinner=False)
+def _hubs(register: int, footprints: int, demo: bool = False) -> pd.DataFrame:
+    return hubs_for_mode(_register_rows(register, footprints), demo)
 
 
-def load_open_hubs(as_of: date | None = None) -> pd.DataFrame:
-    """Hubs open on a date (today by default)."""
-    hubs = load_hubs()
+def load_register_hubs() -> pd.DataFrame:
+    """Every valid register row, samples included, with places derived: the register itself."""
+    return _register_rows(register_version(), footprints_version())
+
+
+def load_hubs(demo: bool = False) -> pd.DataFrame:
+    """The hubs figures may use (open and closed), with coordinates, LSOA, ward and LCP.
+
+    Real hubs only unless ``demo`` (then illustrative samples too): utils.demo.hubs_for_mode.
+    """
+    return _hubs(register_version(), footprints_version(), bool(demo))
+
+
+def load_open_hubs(as_of: date | None = None, demo: bool = False) -> pd.DataFrame:
+    """Hubs open on a date (today by default); real only unless ``demo``."""
+    hubs = load_hubs(demo)
     return hubs[open_on(hubs, as_of or date.today())].reset_index(drop=True)
 
 
 # --- Maps ---------------------------------------------------------------------------------------
 
 
-def indicator_map(lsoas: pd.DataFrame, indicator: str, hubs: pd.DataFrame, **layers):
+def indicator_map(
+    lsoas: pd.DataFrame, indicator: str, hubs: pd.DataFrame, demo: bool = False, **layers
+):
     """The LSOA choropleth of a map indicator with LCP outlines and hubs (the pages' usual map).
 
     Built from the cached drawing layers; ``layers`` passes the optional extras on to
@@ -234,7 +255,7 @@ def indicator_map(lsoas: pd.DataFrame, indicator: str, hubs: pd.DataFrame, **lay
         load_lsoa_map_encoded(),
         indicator_table(lsoas, indicator),
         indicator,
-        label=label,
+        label=demo_title(label, demo),
         higher_is_worse=higher_is_worse,
         decile_col=decile_column_for(indicator),
         lcp_outlines=load_lcp_outlines(),
@@ -246,14 +267,21 @@ def indicator_map(lsoas: pd.DataFrame, indicator: str, hubs: pd.DataFrame, **lay
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _map_page_document(
-    indicator: str, area: str, base_tiles: bool, register: int, footprints: int, as_of: date
+    indicator: str,
+    area: str,
+    base_tiles: bool,
+    register: int,
+    footprints: int,
+    as_of: date,
+    demo: bool = False,
 ) -> str:
     lsoas = _lsoas_with_lcp(footprints)
-    hubs = _hubs(register, footprints)
+    hubs = _hubs(register, footprints, demo)
     fmap = indicator_map(
         lsoas,
         indicator,
         hubs[open_on(hubs, as_of)],
+        demo=demo,
         wards=load_wards(),
         outline=load_outline(),
         base_tiles=base_tiles,
@@ -267,14 +295,22 @@ def standalone_map_document(page_html: str, title: str) -> str:
     return standalone_map_html(page_html, *load_leaflet_assets(), title)
 
 
-def load_map_page_document(indicator: str, area: str, base_tiles: bool = False) -> str:
+def load_map_page_document(
+    indicator: str, area: str, base_tiles: bool = False, demo: bool = False
+) -> str:
     """The Map page's map (indicator, wards, LCPs, Leeds outline, open hubs) as an HTML page.
 
     Cached per view and per register and footprints version, so a room of people opening the
     same link costs the server one build (about 64 views kept, ~200 KB each).
     """
     return _map_page_document(
-        indicator, area, base_tiles, register_version(), footprints_version(), date.today()
+        indicator,
+        area,
+        base_tiles,
+        register_version(),
+        footprints_version(),
+        date.today(),
+        bool(demo),
     )
 
 
@@ -308,8 +344,9 @@ def _coverage(
     register: int,
     footprints: int,
     as_of: date,
+    demo: bool = False,
 ) -> pd.DataFrame:
-    hubs = _hubs(register, footprints)
+    hubs = _hubs(register, footprints, demo)
     lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
     return coverage_by_lsoa(lsoas, hubs[open_on(hubs, as_of)], radius_m)
 
@@ -320,8 +357,12 @@ def load_coverage(
     scaling: str = "leeds",
     at_risk: str = "top20_risk",
     as_of: date | None = None,
+    demo: bool = False,
 ) -> pd.DataFrame:
-    """Per-LSOA coverage (nearest open hub, covered flag, at-risk population) for the view."""
+    """Per-LSOA coverage (nearest open hub, covered flag, at-risk population) for the view.
+
+    Real hubs only unless ``demo``.
+    """
     return _coverage(
         int(radius_m),
         weights,
@@ -330,6 +371,7 @@ def load_coverage(
         register_version(),
         footprints_version(),
         as_of or date.today(),
+        bool(demo),
     )
 
 
@@ -352,9 +394,10 @@ def _coverage_over_time(
     register: int,
     footprints: int,
     end: date,
+    demo: bool = False,
 ) -> pd.DataFrame:
     lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
-    hubs = _hubs(register, footprints)
+    hubs = _hubs(register, footprints, demo)
     months = growth_series(hubs, end=end, by=None)[GROWTH_MONTH].unique()
 
     def leeds_and_lcps(open_hubs: pd.DataFrame) -> pd.DataFrame:
@@ -376,8 +419,11 @@ def load_coverage_over_time(
     scaling: str = "leeds",
     at_risk: str = "top20_risk",
     end: date | None = None,
+    demo: bool = False,
 ) -> pd.DataFrame:
     """Coverage for Leeds and per LCP at each month start, real hubs only and all hubs.
+
+    Without ``demo`` the hubs are real ones only, so both hub sets are the real network.
 
     One row per (month, hub set, area) with geo.coverage.summarise_coverage's columns; see
     utils.growth.coverage_over_time. Months run from the first hub's opening to ``end`` (today).
@@ -390,6 +436,7 @@ def load_coverage_over_time(
         register_version(),
         footprints_version(),
         end or date.today(),
+        bool(demo),
     )
 
 
@@ -444,6 +491,7 @@ def _planner_problem(
     register: int,
     footprints: int,
     as_of: date,
+    demo: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     lsoas = _planner_demand(objective, footprints)
     demand = lsoas if area == ALL_LEEDS else lsoas[lsoas[c.LCP] == area]
@@ -458,13 +506,17 @@ def _planner_problem(
         if area != ALL_LEEDS:
             candidates = candidates[candidates[c.LCP] == area]
         candidates = candidates.reset_index(drop=True)
-    hubs = _hubs(register, footprints)
+    hubs = _hubs(register, footprints, demo)
     existing = hubs[open_on(hubs, as_of)].reset_index(drop=True)
     return demand, candidates, existing
 
 
 def load_planner_problem(
-    objective: str, area: str, venues: bytes | None = None, venues_name: str = ""
+    objective: str,
+    area: str,
+    venues: bytes | None = None,
+    venues_name: str = "",
+    demo: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The planner's inputs: (demand LSOAs of the area, candidate sites, open hubs kept).
 
@@ -480,6 +532,7 @@ def load_planner_problem(
         register_version(),
         footprints_version(),
         date.today(),
+        bool(demo),
     )
 
 
@@ -494,9 +547,10 @@ def _recommendation(
     register: int,
     footprints: int,
     as_of: date,
+    demo: bool = False,
 ) -> tuple[SiteRecommendation, pd.DataFrame]:
     demand, candidates, existing = _planner_problem(
-        objective, area, venues, venues_name, register, footprints, as_of
+        objective, area, venues, venues_name, register, footprints, as_of, demo
     )
     rec = recommend_sites(demand, candidates, existing, PLANNER_WEIGHT, k, radius_m)
     table = recommendation_table(rec, candidates)
@@ -519,6 +573,7 @@ def load_recommendation(
     area: str,
     venues: bytes | None = None,
     venues_name: str = "",
+    demo: bool = False,
 ) -> tuple[SiteRecommendation, pd.DataFrame]:
     """Best k new sites (MCLP, existing hubs kept) and their table in order of marginal gain.
 
@@ -536,6 +591,7 @@ def load_recommendation(
         register_version(),
         footprints_version(),
         date.today(),
+        bool(demo),
     )
 
 
@@ -550,9 +606,10 @@ def _planner_curve(
     register: int,
     footprints: int,
     as_of: date,
+    demo: bool = False,
 ) -> pd.DataFrame:
     demand, candidates, existing = _planner_problem(
-        objective, area, venues, venues_name, register, footprints, as_of
+        objective, area, venues, venues_name, register, footprints, as_of, demo
     )
     return coverage_curve(demand, candidates, existing, PLANNER_WEIGHT, k_max, radius_m)
 
@@ -564,6 +621,7 @@ def load_coverage_curve(
     area: str,
     venues: bytes | None = None,
     venues_name: str = "",
+    demo: bool = False,
 ) -> pd.DataFrame:
     """Optimal reach for 0..k_max new hubs (k, reached_weight, reached_share, added_weight)."""
     return _planner_curve(
@@ -576,6 +634,7 @@ def load_coverage_curve(
         register_version(),
         footprints_version(),
         date.today(),
+        bool(demo),
     )
 
 
@@ -590,9 +649,10 @@ def _sites_needed(
     register: int,
     footprints: int,
     as_of: date,
+    demo: bool = False,
 ) -> SitesNeeded:
     demand, candidates, existing = _planner_problem(
-        objective, area, venues, venues_name, register, footprints, as_of
+        objective, area, venues, venues_name, register, footprints, as_of, demo
     )
     return sites_needed_for_share(
         demand, candidates, existing, PLANNER_WEIGHT, target_share, radius_m
@@ -606,6 +666,7 @@ def load_sites_needed(
     area: str,
     venues: bytes | None = None,
     venues_name: str = "",
+    demo: bool = False,
 ) -> SitesNeeded:
     """Fewest new hubs (up to 20) reaching ``target_share`` (0–1) of the objective's weight."""
     return _sites_needed(
@@ -618,6 +679,7 @@ def load_sites_needed(
         register_version(),
         footprints_version(),
         date.today(),
+        bool(demo),
     )
 
 

@@ -87,7 +87,7 @@ REAL_HUB = {
     HUB_ORG: "Cross Gates & District Good Neighbours' Scheme CIO",
     HUB_ADDRESS: "Station Road, Cross Gates, Leeds",
     HUB_POSTCODE: "LS15 7JY",
-    HUB_OPENED: "2020-01",
+    HUB_OPENED: "2020-01 (placeholder)",  # marked: shown as "date not known"
     HUB_CLOSED: None,
     HUB_SERVICES: "The first Leeds Digital Health Hub; neighbourhood network for people aged 60+",
     HUB_NOTES: (

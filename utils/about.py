@@ -78,8 +78,12 @@ APPROXIMATIONS = [
         "Sample hubs are illustrative",
         "Only one hub is publicly named (Cross Gates and District Good Neighbours). The other hubs in "
         "the default register are generated, seeded samples placed to follow the public growth "
-        "milestones; they are not real sites. Figures use real hubs only unless demo mode is on; "
-        "in demo mode every figure and download is marked illustrative.",
+        "milestones; they are not real sites. Every figure, map, chart, recommendation, slide and "
+        "export uses the real hubs only, unless the viewer turns on demo mode (sidebar; demo=1 in "
+        "the link): then every page shows a banner, titles say (illustrative), samples are orange "
+        "on maps and downloads are named -illustrative with hubs_used on every row. The real hub's "
+        "opening date is not published: the register marks its date as a placeholder and the app "
+        "shows it as date not known.",
     ),
     (
         "Population-weighted centres",

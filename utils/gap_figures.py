@@ -257,7 +257,7 @@ def lsoa_coverage_table(by_lsoa: pd.DataFrame) -> pd.DataFrame:
 def hub_count_text(hubs: pd.DataFrame, area: str) -> str:
     """How many open hubs there are (in the area and in Leeds), honest about samples."""
     n, n_sample = len(hubs), int(hubs[c.HUB_SAMPLE].sum()) if len(hubs) else 0
-    leeds = f"{n} open hubs in Leeds" + (
+    leeds = f"{n} open hub{'' if n == 1 else 's'} in Leeds" + (
         f", {n_sample} of them illustrative samples (not real sites)" if n_sample else ""
     )
     if area == ALL_LEEDS or c.LCP not in hubs.columns:
@@ -265,7 +265,7 @@ def hub_count_text(hubs: pd.DataFrame, area: str) -> str:
     here = hubs[hubs[c.LCP] == area]
     k, k_sample = len(here), int(here[c.HUB_SAMPLE].sum()) if len(here) else 0
     sample = f" ({k_sample} illustrative)" if k_sample else ""
-    return f"{k} open hubs in {area}{sample}; {leeds}."
+    return f"{k} open hub{'' if k == 1 else 's'} in {area}{sample}; {leeds}."
 
 
 def missing_inputs_summary(by_lsoa: pd.DataFrame) -> str:

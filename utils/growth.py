@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from utils import constants as c
+from utils import dates
+from utils.hubs import hub_identity
 
 # --- Column names of the frames this module returns (growth-only, so defined here) ------------
 MONTH = "month"
@@ -112,13 +113,13 @@ def _is_missing(value: object) -> bool:
 
 
 def parse_register_date(value: object) -> RegisterDate:
-    """Read one opened/closed value from the hub register.
+    """Read one opened/closed value with the register's one parser (``utils.dates``).
 
     Parameters
     ----------
     value
-        "YYYY-MM" (month precision: applies from the first day of the month), "YYYY-MM-DD",
-        a datetime/date/Timestamp/np.datetime64, or a missing value (None, NaN, NaT, "").
+        Any form ``utils.dates.parse_register_date`` accepts ("YYYY-MM", "YYYY-MM-DD",
+        "DD/MM/YYYY", "MM/YYYY", dates), or a missing value (None, NaN, NaT, "").
 
     Returns
     -------
@@ -136,34 +137,20 @@ def parse_register_date(value: object) -> RegisterDate:
     >>> parse_register_date("2022-10")
     RegisterDate(when=Timestamp('2022-10-01 00:00:00'), precision='month')
     """
-    if _is_missing(value):
-        return RegisterDate(pd.NaT, "missing")
-    if isinstance(value, (pd.Timestamp, datetime, date, np.datetime64)):
-        ts = pd.Timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_localize(None)
-        return RegisterDate(ts.normalize(), "day")
-    if not isinstance(value, str):
-        raise RegisterDateError(f"Hub date {value!r} is not a date; use 'YYYY-MM' or 'YYYY-MM-DD'.")
-    text = value.strip()
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text)
-    if match is None:
-        raise RegisterDateError(f"Hub date {value!r} is not in the form 'YYYY-MM' or 'YYYY-MM-DD'.")
-    year, month, day = match.groups()
     try:
-        ts = pd.Timestamp(int(year), int(month), int(day) if day else 1)
-    except ValueError as err:
-        raise RegisterDateError(f"Hub date {value!r} is not a real calendar date.") from err
-    return RegisterDate(ts, "day" if day else "month")
+        parsed = dates.parse_register_date(value)
+    except dates.DateError as err:
+        raise RegisterDateError(f"Hub date {value!r}: {err}") from err
+    return RegisterDate(parsed.when, parsed.precision)
 
 
 def register_date_label(value: object) -> str:
-    """Display label keeping the register's precision: "Oct 2022", "26 Oct 2022" or "unknown"."""
-    when, precision = parse_register_date(value)
-    if precision == "missing":
-        return "unknown"
-    month = f"{_MONTH_ABBR[when.month - 1]} {when.year}"
-    return month if precision == "month" else f"{when.day} {month}"
+    """Display label keeping the register's precision: "Oct 2022", "26 Oct 2022", "unknown",
+    or "date not known" for a date the register marks as a placeholder."""
+    try:
+        return dates.date_label(value)
+    except dates.DateError as err:
+        raise RegisterDateError(f"Hub date {value!r}: {err}") from err
 
 
 def _parse_column(hubs: pd.DataFrame, column: str) -> pd.Series:
@@ -210,18 +197,12 @@ def _periods(hubs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def hub_keys(hubs: pd.DataFrame) -> pd.Series:
-    """One key per distinct hub: HUB_ID, else HUB_NAME, else the row itself.
+    """One key per distinct hub (``utils.hubs.hub_identity``): name + postcode, else id, else row.
 
-    A hub closed and reopened is two rows sharing a key, so counting distinct keys never counts
-    one hub twice at one time, even if the two periods were entered overlapping.
+    A hub closed and reopened is two rows (new id) with the same name and postcode, so counting
+    distinct keys counts it once, and never counts one hub twice at one time.
     """
-    keys = pd.Series([f"row:{i}" for i in range(len(hubs))], index=hubs.index, dtype=object)
-    for col, prefix in ((c.HUB_NAME, "name:"), (c.HUB_ID, "id:")):
-        if col in hubs.columns:
-            values = hubs[col]
-            present = ~values.map(_is_missing).astype(bool)
-            keys[present] = prefix + values[present].astype(str).str.strip()
-    return keys
+    return hub_identity(hubs)
 
 
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -278,8 +259,7 @@ def hubs_open_on(hubs: pd.DataFrame, when: object) -> pd.Series:
     """
     ts = _as_timestamp(when, "'as of'")
     opened, closed = _periods(hubs)
-    mask = (opened <= ts) & (closed.isna() | (ts < closed))
-    return mask.fillna(False).astype(bool)
+    return dates.open_mask(opened, closed, ts)
 
 
 def hub_counts(hubs: pd.DataFrame, as_of: object | None = None) -> HubCounts:
@@ -298,9 +278,20 @@ def hub_counts(hubs: pd.DataFrame, as_of: object | None = None) -> HubCounts:
     return HubCounts(total=total, real=total - n_sample, sample=n_sample, undated=undated)
 
 
+def placeholder_hubs(hubs: pd.DataFrame) -> list[str]:
+    """Names of hubs whose opened date the register marks "(placeholder)": date not known."""
+    if c.HUB_OPENED not in hubs.columns:
+        return []
+    marked = hubs[c.HUB_OPENED].map(dates.is_placeholder).astype(bool)
+    names = hubs.loc[marked, c.HUB_NAME] if c.HUB_NAME in hubs.columns else hubs.index[marked]
+    return list(dict.fromkeys(str(n) for n in names))
+
+
 def illustrative_note(counts: HubCounts) -> str:
     """Plain-English note on how many counted hubs are illustrative samples."""
     if counts.sample == 0:
+        if counts.total == 1:
+            return "The 1 hub counted is a real hub from the register."
         return f"All {counts.total} hubs counted are real hubs from the register."
     noun = "hub" if counts.total == 1 else "hubs"
     verb = "is" if counts.sample == 1 else "are"
@@ -397,11 +388,9 @@ def growth_series(
         .sort_values(kind="stable", na_position="last")
         .index.tolist()
     )
-    opened_v, closed_v = opened.to_numpy(), closed.to_numpy()
     records = []
     for month in months:
-        m = np.datetime64(month)
-        is_open = (opened_v <= m) & (pd.isna(closed_v) | (m < closed_v))
+        is_open = dates.open_mask(opened, closed, month).to_numpy()
         records.append(
             pd.DataFrame(
                 {MONTH: month, GROUP: groups[is_open], "key": keys[is_open], "s": sample[is_open]}
@@ -672,8 +661,7 @@ def coverage_over_time(
     pieces = []
     for month in months:
         ts = _as_timestamp(month, "coverage")
-        is_open = (opened <= ts) & (closed.isna() | (ts < closed))
-        is_open = is_open.fillna(False).astype(bool)
+        is_open = dates.open_mask(opened, closed, ts)
         sets = (
             [(HUB_SET_REAL, is_open & ~sample), (HUB_SET_ALL, is_open)]
             if split_sample

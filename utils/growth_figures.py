@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import NamedTuple
 from urllib.parse import urlparse
@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from utils import constants as c
+from utils import dates as dates_mod
 from utils import growth as g
 
 # Okabe-Ito (colour-blind safe) first, then Paul Tol's "muted" set for LCPs beyond eight.
@@ -354,6 +355,7 @@ def build_growth_chart(
     milestones: pd.DataFrame | None = None,
     *,
     title: str = "Digital Health Hubs open, by Local Care Partnership",
+    date_not_known: Sequence[str] = (),
 ) -> go.Figure:
     """Stacked step chart of open hubs per group, real solid and illustrative hatched.
 
@@ -365,6 +367,9 @@ def build_growth_chart(
         Output of :func:`utils.growth.parse_milestones` (optional).
     title
         Figure title; the subtitle states how many hubs in the last month are illustrative.
+    date_not_known
+        Names of hubs whose opening date the register marks as a placeholder
+        (:func:`utils.growth.placeholder_hubs`); the subtitle says their date is not known.
 
     Returns
     -------
@@ -439,6 +444,12 @@ def build_growth_chart(
         y_max = max(float(totals[g.OPEN_HUBS].max()), 1.0)
     else:
         subtitle, y_max = "No dated hubs in the register", 1.0
+    if date_not_known:
+        names = ", ".join(escape(n) for n in date_not_known)
+        subtitle += (
+            f"<br>Opening {dates_mod.DATE_NOT_KNOWN}: {names} (counted from a placeholder month "
+            "so that it is on the chart)."
+        )
     plot_h = _PLOT_HEIGHT_PX
     y_top = y_max * 1.08
     x_range = None
@@ -710,8 +721,7 @@ def _register_dates(hubs: pd.DataFrame, column: str) -> pd.Series:
     """A register date column parsed to Timestamps (NaT when blank or absent)."""
     if column not in hubs.columns:
         return pd.Series(pd.NaT, index=hubs.index, dtype="datetime64[ns]")
-    parsed = [g.parse_register_date(v).when for v in hubs[column].tolist()]
-    return pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object)).to_numpy(), index=hubs.index)
+    return dates_mod.parse_column(hubs[column])
 
 
 def build_network_animation(
@@ -769,7 +779,7 @@ def build_network_animation(
     )
 
     # Parse the register's dates once: calling hubs_open_on per frame re-reads every row, which
-    # takes seconds for a few years of months. The rule is hubs_open_on's: opened <= when < closed.
+    # takes seconds for a few years of months. The rule is utils.dates.open_mask, as everywhere.
     g.hubs_open_on(hubs, dates[-1])  # raises on unreadable or inconsistent dates
     opened, closed = _register_dates(hubs, c.HUB_OPENED), _register_dates(hubs, c.HUB_CLOSED)
     lons = pd.to_numeric(hubs[c.HUB_LON], errors="coerce").to_numpy(dtype=float)
@@ -777,7 +787,7 @@ def build_network_animation(
     hover_text = hover.to_numpy(dtype=object)
 
     def open_on(when: pd.Timestamp) -> pd.Series:
-        return (opened <= when) & (closed.isna() | (when < closed))
+        return dates_mod.open_mask(opened, closed, when)
 
     def points(when: pd.Timestamp, want_sample: bool) -> go.Scatter:
         mask = open_on(when) & located & (sample == want_sample)

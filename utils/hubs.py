@@ -6,7 +6,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 import geopandas as gpd
@@ -40,6 +40,7 @@ from utils.constants import (
     X,
     Y,
 )
+from utils.dates import open_mask, parse_register_date
 
 # New register column (not in utils/constants.py): free-text caveats, e.g. an imprecise date.
 HUB_NOTES = "notes"
@@ -181,59 +182,23 @@ def _try_postcode(value: object) -> str | None:
 
 # --- Dates -------------------------------------------------------------------------------------
 def parse_hub_date(value: object) -> tuple[str, pd.Timestamp, str] | None:
-    """Parse an opened/closed date, keeping its precision.
-
-    Accepts "2022-10" (month), "2022-10-15", "15/10/2022" (UK day first), "10/2022",
-    and date/datetime objects (e.g. from Excel).
+    """Parse an opened/closed date with the register's one parser (``utils.dates``).
 
     Returns
     -------
     tuple or None
-        (canonical ISO text "YYYY-MM" or "YYYY-MM-DD", first day as Timestamp, "month" | "day"),
-        or None for a blank value.
+        (canonical text "YYYY-MM" or "YYYY-MM-DD", plus " (placeholder)" when so marked; first
+        day as Timestamp; "month" | "day"), or None for a blank value.
 
     Raises
     ------
     ValueError
-        If the text is not a date in one of the accepted forms.
+        If the text is not a date in one of the accepted forms (``utils.dates.DateError``).
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+    parsed = parse_register_date(value)
+    if parsed.precision == "missing":
         return None
-    if isinstance(value, (datetime, date, pd.Timestamp)):
-        ts = pd.Timestamp(value).normalize()
-        return ts.strftime("%Y-%m-%d"), ts, "day"
-    text = str(value).strip()
-    if not text:
-        return None
-    # Excel-exported datetimes such as "2022-10-15 00:00:00".
-    text = re.sub(r"[ T]00:00(:00)?$", "", text)
-    patterns = (
-        (r"^(\d{4})-(\d{1,2})$", "ym"),
-        (r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"),
-        (r"^(\d{1,2})/(\d{4})$", "my"),
-        (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "dmy"),
-    )
-    for pattern, kind in patterns:
-        m = re.match(pattern, text)
-        if not m:
-            continue
-        parts = [int(p) for p in m.groups()]
-        y, mo, d = {
-            "ym": lambda p: (p[0], p[1], None),
-            "ymd": lambda p: (p[0], p[1], p[2]),
-            "my": lambda p: (p[1], p[0], None),
-            "dmy": lambda p: (p[2], p[1], p[0]),
-        }[kind](parts)
-        try:
-            ts = pd.Timestamp(year=y, month=mo, day=d or 1)
-        except ValueError as err:
-            raise ValueError(f"'{text}' is not a real date.") from err
-        if d is None:
-            return f"{y:04d}-{mo:02d}", ts, "month"
-        return f"{y:04d}-{mo:02d}-{d:02d}", ts, "day"
-    raise ValueError(
-        f"'{text}' is not a date: use YYYY-MM-DD, or YYYY-MM when only the month is known."
-    )
+    return parsed.text, parsed.when, parsed.precision
 
 
 def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
@@ -687,6 +652,33 @@ def validate_register(
     return valid.reset_index(drop=True), errors
 
 
+def hub_identity(hubs: pd.DataFrame) -> pd.Series:
+    """One key per distinct hub: its name and postcode, else its id, else the row.
+
+    The register represents a hub that closed and reopened as two rows with the same name and
+    postcode and a new id (data/HUB_REGISTER.md), so keying on ids would count it twice.
+    Names compare case-blind with runs of spaces collapsed; postcodes in "LS15 7JY" form.
+    """
+    keys = pd.Series([f"row:{i}" for i in range(len(hubs))], index=hubs.index, dtype=object)
+    if HUB_ID in hubs.columns:
+        ids = hubs[HUB_ID]
+        has = ~ids.map(_blank).astype(bool)
+        keys[has] = "id:" + ids[has].astype(str).str.strip()
+    if HUB_NAME in hubs.columns:
+        names = hubs[HUB_NAME]
+        has = ~names.map(_blank).astype(bool)
+        name = (
+            names[has].astype(str).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+        )
+        if HUB_POSTCODE in hubs.columns:
+            pcs = hubs.loc[has, HUB_POSTCODE].map(
+                lambda v: "" if _blank(v) else (_try_postcode(v) or str(v).strip().upper())
+            )
+            name = name + "|" + pcs.astype(str)
+        keys[has] = "name:" + name
+    return keys
+
+
 def hubs_gdf(hubs: pd.DataFrame) -> gpd.GeoDataFrame:
     """Return geocoded hubs as points in EPSG:4326 (rows without coordinates dropped)."""
     ok = hubs[HUB_LAT].notna() & hubs[HUB_LON].notna()
@@ -695,10 +687,10 @@ def hubs_gdf(hubs: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def open_on(hubs: pd.DataFrame, when: date) -> pd.Series:
-    """Return a mask of hubs open on a date (opened on/before it and not closed by then).
+    """Return a mask of hubs open on a date (``utils.dates.open_mask``: the one rule).
 
-    Month-precision dates count from the first of the month.
+    Month-precision dates count from the first of the month; a closed date is the first day the
+    hub is no longer open.
     """
     d = hubs if OPENED_DATE in hubs.columns else add_date_columns(hubs)
-    ts = pd.Timestamp(when)
-    return (d[OPENED_DATE] <= ts) & (d[CLOSED_DATE].isna() | (d[CLOSED_DATE] > ts))
+    return open_mask(d[OPENED_DATE], d[CLOSED_DATE], pd.Timestamp(when))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from utils.demo import title as demo_title
 from utils.view_state import ALL_LEEDS
 
 
@@ -16,7 +17,7 @@ class Slide:
     params: dict[str, str] = field(default_factory=dict)
 
 
-def build_slides(area: str, radius_m: int, indicator: str) -> list[Slide]:
+def build_slides(area: str, radius_m: int, indicator: str, demo: bool = False) -> list[Slide]:
     """The presenter sequence: overview, the area's gaps, growth, then recommended sites.
 
     Parameters
@@ -27,6 +28,9 @@ def build_slides(area: str, radius_m: int, indicator: str) -> list[Slide]:
         Reach radius carried through every slide.
     indicator : str
         Map indicator carried through every slide.
+    demo : bool
+        Demo mode (illustrative sample hubs included): carried as ``demo=1`` and every title
+        ends " (illustrative)". Off by default: the slides use real hubs only.
 
     Returns
     -------
@@ -35,6 +39,8 @@ def build_slides(area: str, radius_m: int, indicator: str) -> list[Slide]:
         slide is itself a shareable link.
     """
     common = {"r": str(radius_m), "ind": indicator, "present": "1"}
+    if demo:
+        common["demo"] = "1"
     focus = {} if area == ALL_LEEDS else {"area": area}
     where = "Leeds" if area == ALL_LEEDS else area
     slides = [
@@ -44,7 +50,7 @@ def build_slides(area: str, radius_m: int, indicator: str) -> list[Slide]:
         Slide(f"Where the next hubs could go: {where}", "planner", {**focus, "k": "5", "run": "1"}),
     ]
     return [
-        Slide(s.title, s.page, {**common, **s.params, "slide": str(i)})
+        Slide(demo_title(s.title, demo), s.page, {**common, **s.params, "slide": str(i)})
         for i, s in enumerate(slides)
     ]
 

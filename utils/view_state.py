@@ -37,6 +37,7 @@ class ParamSpec:
     parse: Callable[[str], Any] = str
     valid: Callable[[Any], bool] = field(default=lambda _v: True)
     label: str = ""
+    encode: Callable[[Any], str] | None = None  # text for the URL (default: str, bools lower-case)
 
 
 def _first(value: str | Sequence[str]) -> str:
@@ -89,7 +90,10 @@ def encode_params(values: Mapping[str, Any], specs: Sequence[ParamSpec]) -> dict
     for spec in specs:
         value = values.get(spec.name, spec.default)
         if value != spec.default:
-            out[spec.name] = str(value).lower() if isinstance(value, bool) else str(value)
+            if spec.encode is not None:
+                out[spec.name] = spec.encode(value)
+            else:
+                out[spec.name] = str(value).lower() if isinstance(value, bool) else str(value)
     return out
 
 
@@ -103,11 +107,20 @@ def _parse_bool(raw: str) -> bool:
 
 
 def shared_specs(areas: Sequence[str]) -> list[ParamSpec]:
-    """Specs of the view shared by every page: area, indicator, radius, presenter mode."""
+    """Specs of the view shared by every page: area, indicator, radius, presenter mode, demo.
+
+    Demo mode (illustrative sample hubs included) is ``demo=1`` in the URL, so a shared link
+    keeps it; without it every figure uses real hubs only.
+    """
     area_set = set(areas)
     return [
         ParamSpec("area", ALL_LEEDS, str, lambda v: v in area_set, "area"),
         ParamSpec("ind", c.DEFAULT_INDICATOR, str, lambda v: v in c.INDICATORS, "indicator"),
         ParamSpec("r", c.DEFAULT_RADIUS_M, int, lambda v: v in c.RADIUS_CHOICES_M, "radius"),
         ParamSpec("present", False, _parse_bool, lambda _v: True, "presenter setting"),
+        ParamSpec("demo", False, _parse_bool, lambda _v: True, "demo setting", _encode_flag),
     ]
+
+
+def _encode_flag(value: bool) -> str:
+    return "1" if value else "0"

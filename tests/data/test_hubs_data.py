@@ -104,3 +104,24 @@ def test_sample_includes_a_closure_and_a_reopening(hubs):
 
 def test_every_footprint_has_at_least_one_hub(hubs, footprints):
     assert set(hubs[LCP]) == set(footprints[LCP])
+
+
+def test_the_real_hubs_placeholder_date_is_marked_in_the_register_not_by_its_id(hubs):
+    from utils.dates import display_date, is_placeholder
+    from utils.growth import placeholder_hubs
+
+    marked = hubs[hubs["opened"].map(is_placeholder)]
+    assert marked[HUB_NAME].tolist() == ["Cross Gates and District Good Neighbours"]
+    assert not marked[HUB_SAMPLE].any()
+    assert display_date(marked["opened"].iloc[0]) == "date not known"
+    assert placeholder_hubs(hubs) == ["Cross Gates and District Good Neighbours"]
+    assert marked[OPENED_DATE].iloc[0] == pd.Timestamp("2020-01-01")  # still ordered first
+
+
+def test_the_register_holds_71_hubs_in_72_rows(hubs):
+    from utils.growth import hub_counts
+    from utils.hubs import hub_identity
+
+    assert len(hubs) == 72
+    assert hub_identity(hubs).nunique() == hub_counts(hubs).total == 71
+    assert hub_counts(hubs).real == 1

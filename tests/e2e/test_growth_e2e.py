@@ -31,7 +31,7 @@ def _date_slider(page):
 
 
 def test_moving_the_date_slider_back_shows_fewer_hubs_and_links_the_month(server, page):
-    page.goto(f"{server.url}/growth")
+    page.goto(f"{server.url}/growth?demo=1")  # demo mode: real mode has one hub all along
     frame = map_frame(page)
     today_count = _hub_count(frame)
     assert today_count > 1
@@ -54,10 +54,10 @@ def test_moving_the_date_slider_back_shows_fewer_hubs_and_links_the_month(server
 
 
 def test_a_link_with_a_date_opens_the_network_as_it_was_then(server, page):
-    page.goto(f"{server.url}/growth")
+    page.goto(f"{server.url}/growth?demo=1")
     today_count = _hub_count(map_frame(page))
 
-    page.goto(f"{server.url}/growth?date=2021-06")
+    page.goto(f"{server.url}/growth?date=2021-06&demo=1")
     frame = map_frame(page)
     assert "Jun 2021" in _date_slider(page).get_attribute("aria-valuetext")
     assert 0 < _wait_for_fewer(page, frame, today_count) < today_count

@@ -55,9 +55,11 @@ def test_gaps_page_shows_ranked_tables_scatter_map_and_downloads(gaps):
     assert uncovered == sorted(uncovered, reverse=True)
     lsoas = table(at, "gaps_lsoa_table")
     assert len(lsoas) > 0 and "Inputs missing from the index" in lsoas.columns
-    assert any(
-        "open hubs in Leeds" in cap.value and "illustrative" in cap.value for cap in at.caption
-    )
+    # Real hubs only by default (issue 12): the count names no illustrative samples.
+    counts = [
+        cap.value for cap in at.caption if "in Leeds." in cap.value and "open hub" in cap.value
+    ]
+    assert counts and not any("illustrative" in text for text in counts)
     labels = [m.label for m in at.metric]
     assert "At-risk beyond reach" in labels and "Hubs per 10,000 at risk" in labels
     assert {"gaps_lcp_download", "gaps_lsoa_download"} <= {b.key for b in at.get("download_button")}

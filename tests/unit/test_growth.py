@@ -478,3 +478,14 @@ def test_network_animation_accepts_a_wgs84_geodataframe_and_coordinate_lists():
     assert len(gf.build_network_animation(_register(), ["2022-03"], outline).data) == 3
     assert len(gf.build_network_animation(_register(), ["2022-03"], ring).data) == 3
     assert len(gf.build_network_animation(_register(), ["2022-03"]).data) == 2
+
+
+def test_growth_chart_says_when_a_hubs_opening_date_is_not_known():
+    hubs = _register()
+    hubs.loc[0, c.HUB_OPENED] = "2022-01 (placeholder)"
+    assert g.placeholder_hubs(hubs) == ["Alpha"]
+    series = g.growth_series(hubs, start="2022-01", end="2022-07")
+    fig = gf.build_growth_chart(series, date_not_known=g.placeholder_hubs(hubs))
+    assert "Opening date not known: Alpha" in fig.layout.title.subtitle.text
+    plain = gf.build_growth_chart(series)
+    assert "not known" not in plain.layout.title.subtitle.text

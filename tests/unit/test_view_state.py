@@ -12,7 +12,13 @@ def test_valid_parameters_restore_the_view():
     values, notices = decode_params(
         {"area": "HATCH", "ind": "health_score", "r": "1200", "present": "1"}, shared_specs(AREAS)
     )
-    assert values == {"area": "HATCH", "ind": "health_score", "r": 1200, "present": True}
+    assert values == {
+        "area": "HATCH",
+        "ind": "health_score",
+        "r": 1200,
+        "present": True,
+        "demo": False,
+    }
     assert notices == []
 
 
@@ -32,7 +38,13 @@ def test_non_numeric_radius_is_a_notice_not_an_error():
 
 def test_encoding_omits_defaults_and_round_trips():
     specs = shared_specs(AREAS)
-    view = {"area": "York Road", "ind": c.DEFAULT_INDICATOR, "r": 400, "present": False}
+    view = {
+        "area": "York Road",
+        "ind": c.DEFAULT_INDICATOR,
+        "r": 400,
+        "present": False,
+        "demo": False,
+    }
     encoded = encode_params(view, specs)
     assert encoded == {"area": "York Road", "r": "400"}
     assert decode_params(encoded, specs)[0] == view
