@@ -119,6 +119,13 @@ def load_postcodes() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def load_demand() -> pd.DataFrame:
+    """Residential postcodes with residents: where coverage is measured (geo.coverage)."""
+    ensure_ready()
+    return built.read_demand()
+
+
+@st.cache_data(show_spinner=False)
 def load_england_iod() -> pd.DataFrame:
     """England-wide IoD 2025 scores for England-wide scaling."""
     ensure_ready()
@@ -311,7 +318,7 @@ def _coverage(
 ) -> pd.DataFrame:
     hubs = _hubs(register, footprints)
     lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
-    return coverage_by_lsoa(lsoas, hubs[open_on(hubs, as_of)], radius_m)
+    return coverage_by_lsoa(lsoas, hubs[open_on(hubs, as_of)], radius_m, demand=load_demand())
 
 
 def load_coverage(
@@ -356,9 +363,10 @@ def _coverage_over_time(
     lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
     hubs = _hubs(register, footprints)
     months = growth_series(hubs, end=end, by=None)[GROWTH_MONTH].unique()
+    demand = load_demand()
 
     def leeds_and_lcps(open_hubs: pd.DataFrame) -> pd.DataFrame:
-        by_lsoa = coverage_by_lsoa(lsoas, open_hubs, radius_m)
+        by_lsoa = coverage_by_lsoa(lsoas, open_hubs, radius_m, demand=demand)
         return pd.concat(
             [
                 summarise_coverage(by_lsoa, hubs=open_hubs),
