@@ -37,6 +37,7 @@ from geo.sites import (
     recommend_sites,
     recommendation_table,
     sites_needed_for_share,
+    spread_to_postcodes,
 )
 from utils import constants as c
 from utils.exports import standalone_map_html
@@ -427,12 +428,8 @@ def load_venues(data: bytes, filename: str) -> tuple[pd.DataFrame, list]:
 
 @st.cache_data(show_spinner=False)
 def _planner_demand(objective: str, footprints: int) -> pd.DataFrame:
-    lsoas = pd.DataFrame(_lsoas_with_lcp(footprints).drop(columns="geometry"))
-    risk = load_risk()
-    n = len(lsoas)
-    lsoas = lsoas.merge(risk[[c.LSOA, c.RISK_INDEX]], on=c.LSOA, how="left", validate="one_to_one")
-    if len(lsoas) != n:  # pragma: no cover - guarded by validate=
-        raise ValueError("Joining the risk index changed the number of LSOAs.")
+    # The same at-risk LSOAs as the Overview (default weights, Leeds scaling, top 20%).
+    lsoas = _at_risk_lsoas((), "leeds", "top20_risk", footprints).copy()
     lsoas[PLANNER_WEIGHT] = demand_weights(lsoas, objective).to_numpy()
     return lsoas
 
@@ -454,12 +451,14 @@ def _planner_problem(
     as_of: date,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     lsoas = _planner_demand(objective, footprints)
-    demand = lsoas if area == ALL_LEEDS else lsoas[lsoas[c.LCP] == area]
-    demand = demand.reset_index(drop=True)
+    in_area = lsoas if area == ALL_LEEDS else lsoas[lsoas[c.LCP] == area]
+    in_area = in_area.reset_index(drop=True)
+    # Demand where people live: each LSOA's weight split over its residential postcodes.
+    demand = spread_to_postcodes(load_demand(), in_area, PLANNER_WEIGHT)
     if venues is None:
-        candidates = lsoa_candidates(demand)
-        candidates[c.LAT] = demand[c.PWC_LAT].to_numpy(dtype=float)
-        candidates[c.LON] = demand[c.PWC_LON].to_numpy(dtype=float)
+        candidates = lsoa_candidates(in_area)
+        candidates[c.LAT] = in_area[c.PWC_LAT].to_numpy(dtype=float)
+        candidates[c.LON] = in_area[c.PWC_LON].to_numpy(dtype=float)
     else:
         valid, _errors = _venues(venues, venues_name, footprints)
         candidates = valid.rename(columns={c.HUB_LAT: c.LAT, c.HUB_LON: c.LON})
@@ -474,7 +473,9 @@ def _planner_problem(
 def load_planner_problem(
     objective: str, area: str, venues: bytes | None = None, venues_name: str = ""
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The planner's inputs: (demand LSOAs of the area, candidate sites, open hubs kept).
+    """The planner's inputs: (demand postcodes of the area, candidate sites, open hubs kept).
+
+    Demand is the area's residential postcodes, each with an equal share of its LSOA's weight.
 
     Candidates are one per LSOA of the area at its population-weighted centre, or the uploaded
     venues (``venues``: the CSV bytes, already accepted by ``load_venues``) in the area. Every

@@ -16,7 +16,8 @@ from utils.constants import LAT, LCP, LON, LSOA
 
 # What each objective counts, as a plural noun ("newly reached <unit>"). Keys: geo.sites.OBJECTIVES.
 OBJECTIVE_UNITS = {
-    "at_risk": "at-risk people",
+    "at_risk": "at-risk residents",
+    "risk_weighted": "risk-weighted residents",
     "deprived": "people in IMD deciles 1–2",
     "older": "people aged 60+",
     "total": "people",
@@ -55,7 +56,7 @@ class ScenarioError(ValueError):
 
 
 def objective_unit(objective: str) -> str:
-    """The plural noun an objective counts, e.g. 'at-risk people'."""
+    """The plural noun an objective counts, e.g. 'at-risk residents'."""
     return OBJECTIVE_UNITS.get(objective, "weight")
 
 

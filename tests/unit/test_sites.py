@@ -435,31 +435,39 @@ def test_demand_weights_for_each_objective():
     assert list(demand_weights(lsoas, "total")) == [1000.0, 2000.0]
     assert list(demand_weights(lsoas, "older")) == [300.0, 100.0]
     assert list(demand_weights(lsoas, "deprived")) == [1000.0, 0.0]
-    assert list(demand_weights(lsoas, "at_risk")) == [500.0, 500.0]
+    assert list(demand_weights(lsoas, "risk_weighted")) == [500.0, 500.0]
+    lsoas[AT_RISK] = [False, True]
+    assert list(demand_weights(lsoas, "at_risk")) == [0.0, 2000.0]
     with pytest.raises(ParameterError):
         demand_weights(lsoas, "happiness")
 
 
-def test_at_risk_weight_reads_the_risk_index_on_its_0_to_10_scale():
+def test_risk_weighted_weight_reads_the_risk_index_on_its_0_to_10_scale():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 1000.0, 1000.0], RISK_INDEX: [10.0, 0.0, 7.5]})
-    assert list(demand_weights(lsoas, "at_risk")) == [1000.0, 0.0, 750.0]
+    assert list(demand_weights(lsoas, "risk_weighted")) == [1000.0, 0.0, 750.0]
 
 
-def test_at_risk_weight_ignores_the_boolean_at_risk_flag():
+def test_risk_weighted_weight_ignores_the_boolean_at_risk_flag():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 2000.0], RISK_INDEX: [5.0, 2.5]})
     lsoas[AT_RISK] = [True, False]
-    assert list(demand_weights(lsoas, "at_risk")) == [500.0, 500.0]
+    assert list(demand_weights(lsoas, "risk_weighted")) == [500.0, 500.0]
+
+
+def test_at_risk_weight_is_all_residents_of_flagged_lsoas_only():
+    lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 2000.0], RISK_INDEX: [9.0, 1.0]})
+    lsoas[AT_RISK] = [True, False]
+    assert list(demand_weights(lsoas, "at_risk")) == [1000.0, 0.0]
 
 
 def test_risk_index_off_its_0_to_10_scale_is_rejected():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0], RISK_INDEX: [12.0]})
     with pytest.raises(WeightError, match="0–10"):
-        demand_weights(lsoas, "at_risk")
+        demand_weights(lsoas, "risk_weighted")
 
 
 def test_missing_risk_index_gives_nan_weight_not_zero():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 1000.0], RISK_INDEX: [5.0, None]})
-    w = demand_weights(lsoas, "at_risk")
+    w = demand_weights(lsoas, "risk_weighted")
     assert w.iloc[0] == 500.0
     assert np.isnan(w.iloc[1])
 
