@@ -133,9 +133,7 @@ def run(n_hubs: int = 100, repeats: int = 50, radius_m: float = 800) -> dict:
         "radius_m": radius_m,
         "repeats": repeats,
         "coverage_median_ms": round(
-            _median_ms(
-                lambda: coverage_by_lsoa(lsoas, hubs, radius_m, demand=demand), repeats
-            ),
+            _median_ms(lambda: coverage_by_lsoa(lsoas, hubs, radius_m, demand=demand), repeats),
             3,
         ),
         "coverage_and_summaries_median_ms": round(_median_ms(full, repeats), 3),

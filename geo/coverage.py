@@ -46,6 +46,7 @@ from utils.constants import (
     HUB_LAT,
     HUB_LON,
     LCP,
+    LCP_STATUS,
     LSOA,
     LSOA_NAME,
     NEAREST_HUB_M,
@@ -482,6 +483,8 @@ def summarise_coverage(
         ``covered_pct``, ``at_risk_pop``, ``at_risk_covered_pop``, ``at_risk_covered_pct``,
         ``uncovered_at_risk_pop``, ``hubs``, ``hubs_per_10k_at_risk``. Percentages are 0-100
         and NaN where the denominator is zero. Groups with hubs but no LSOAs are included.
+        Grouped by ``LCP`` with a ``LCP_STATUS`` column in ``by_lsoa``, each row also carries
+        its footprint status (described / approximate / provisional) after ``area``.
     """
     _require(by_lsoa, _COVERAGE_COLS, "coverage", "Run coverage_by_lsoa() first.")
     frame = pd.DataFrame(
@@ -533,6 +536,9 @@ def summarise_coverage(
     ]
     out = sums[cols].reset_index()
     out[N_LSOAS] = out[N_LSOAS].astype(int)
+    if group_col == LCP and LCP_STATUS in by_lsoa.columns:
+        status = by_lsoa.dropna(subset=[LCP]).groupby(LCP)[LCP_STATUS].first()
+        out.insert(1, LCP_STATUS, out[AREA].map(status).astype(object))
     return out
 
 

@@ -489,9 +489,7 @@ def demand_weights(lsoas: pd.DataFrame, objective: str) -> pd.Series:
     return w.rename(objective)
 
 
-def spread_to_postcodes(
-    demand: pd.DataFrame, lsoas: pd.DataFrame, weight_col: str
-) -> pd.DataFrame:
+def spread_to_postcodes(demand: pd.DataFrame, lsoas: pd.DataFrame, weight_col: str) -> pd.DataFrame:
     """Split each LSOA's weight equally over its demand postcodes (the planner's demand points).
 
     Parameters
