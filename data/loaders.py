@@ -17,7 +17,7 @@ import streamlit as st
 
 from data import built
 from data.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_DIR, assets_present, install_assets
-from data.build import build_all, read_lsoa11_to_21, simplify_for_map
+from data.build import DEMAND_FILE, build_all, read_lsoa11_to_21, simplify_for_map
 from data.register_store import RegisterStore
 from data.sources import MissingSourceError, build_dir, source_dir
 from geo.coverage import coverage_by_lsoa, summarise_coverage
@@ -55,7 +55,8 @@ MAP_ASSETS = {"asset_js": LEAFLET_JS, "asset_css": LEAFLET_CSS}
 
 def _ensure_built() -> None:
     """Build the data (and vendored map assets) once if a fresh checkout has none."""
-    if not (build_dir() / "manifest.json").exists():
+    # A build from before the demand postcodes artefact existed is rebuilt too.
+    if not (build_dir() / "manifest.json").exists() or not (build_dir() / DEMAND_FILE).exists():
         build_all()
     if not assets_present():
         install_assets()
