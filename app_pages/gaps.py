@@ -95,7 +95,7 @@ view = common.shared_view()
 radius, area = int(view["r"]), view["area"]
 restore_settings()
 
-st.title("Gaps: high need, no hub within reach")
+st.title("Gaps: high need, beyond reach of a hub")
 st.caption(
     f"Reach: {radius:,} m in a straight line from where people live (each LSOA's residential "
     "postcodes, residents split equally) to an open hub (change it in the sidebar). "
