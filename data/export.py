@@ -4,7 +4,8 @@ Besides codes, names, LCP and indicators, each LSOA gets the Digital Exclusion R
 its components (default weights, scaled within Leeds, 0-10), the top-20% at-risk flag, and
 coverage measured where people live: the shortest straight-line distance from any of its
 residential postcodes to a hub open on the day, the share of those postcodes within the radius
-(800 m by default) and the residents within reach (residents x share). Hubs come from the
+(800 m by default), the residents within reach (residents x share) and ``covered`` (at least
+half of them within reach). Hubs come from the
 register database (``HUB_COVERAGE_DB`` or ``--db``; a new database is seeded from
 data/hubs.csv, the default register), or are passed in by a caller (``lsoa_table(hubs=...)``).
 """

@@ -26,7 +26,8 @@ To use walking-network distance later, write a class with the same two methods a
 
     coverage_by_lsoa(lsoas, hubs, 800, model=WalkingNetwork(graph))
 
-Nothing else changes: coverage, summaries and gap rankings only read ``NEAREST_HUB_M``.
+Nothing else changes: the model measures from each demand postcode, and coverage, summaries
+and gap rankings only read the per-postcode distances it returns.
 The site planner can share ``distance_matrix`` (or ``model.matrix``) as its cost matrix.
 """
 
@@ -570,7 +571,8 @@ def rank_lsoa_gaps(
     at_risk_col: str = AT_RISK,
     top: int | None = None,
 ) -> pd.DataFrame:
-    """At-risk LSOAs that no hub covers, highest need first (risk, then population).
+    """At-risk LSOAs mostly beyond reach (``COVERED`` false: under half their residents within
+    reach), highest need first (risk, then population).
 
     Parameters
     ----------
