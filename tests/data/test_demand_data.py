@@ -143,3 +143,19 @@ def test_export_at_risk_residents_are_the_top_20_percent_lsoas(export, lsoas):
     flagged = at_risk_flags(risk)
     expected = lsoas.set_index(c.LSOA).loc[risk.loc[flagged, c.LSOA], c.POP_TOTAL].sum()
     assert export.loc[export[c.AT_RISK], c.POP_TOTAL].sum() == expected
+
+
+def test_export_command_writes_the_reach_columns_at_the_chosen_radius(tmp_path, capsys):
+    from data.export import main
+
+    out = tmp_path / "lsoas.csv"
+    db = tmp_path / "register.sqlite"
+    assert main(["lsoas", "--out", str(out), "--radius", "400", "--db", str(db)]) == 0
+    assert "reach 400 m" in capsys.readouterr().out
+    table = pd.read_csv(out)
+    assert len(table) == c.LEEDS_LSOA21_COUNT
+    assert {"deri_score", SHARE_WITHIN_REACH, "residents_within_reach"} <= set(table.columns)
+    assert table[SHARE_WITHIN_REACH].between(0, 1).all()
+    wider = lsoa_table(radius_m=1600, db=str(db))
+    # A wider radius never reaches fewer residents.
+    assert wider["residents_within_reach"].sum() > table["residents_within_reach"].sum()
