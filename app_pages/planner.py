@@ -399,6 +399,7 @@ left.number_input(
     "New hubs to place (k)", min_value=K_MIN, max_value=K_MAX, step=1, key="planner_k"
 )
 mid.selectbox("Maximise", list(OBJECTIVES), format_func=OBJECTIVES.get, key="planner_objective")
+mid.caption(pf.objective_note(st.session_state["planner_objective"]))
 right.select_slider(
     "Target share for “how many hubs?”",
     options=list(TARGET_CHOICES),

@@ -197,3 +197,11 @@ def test_comparison_figure_draws_one_curve_per_scenario():
 def test_scenario_label_reads_like_a_sentence():
     label = pf.scenario_label(_scenario(), OBJECTIVES)
     assert label == "Seacroft · 2 new hubs · 800 m · At-risk residents reached · LSOA centres"
+
+
+def test_every_objective_says_what_it_counts_and_risk_weighted_is_not_a_head_count():
+    from geo.sites import OBJECTIVES
+
+    assert set(pf.OBJECTIVE_NOTES) == set(OBJECTIVES) == set(pf.OBJECTIVE_UNITS)
+    assert "same at-risk residents" in pf.objective_note("at_risk")
+    assert "not a count of people at risk" in pf.objective_note("risk_weighted")
