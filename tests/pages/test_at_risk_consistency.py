@@ -66,3 +66,13 @@ def test_the_index_weighted_objective_is_named_risk_weighted_residents(planner_t
     assert "risk-weighted residents" in OBJECTIVES["risk_weighted"].lower()
     weighted = loaders.load_planner_weights("risk_weighted")[loaders.PLANNER_WEIGHT].sum()
     assert weighted != pytest.approx(planner_total)  # a different number, with its own name
+
+
+def test_planner_reach_today_equals_the_overviews_at_risk_residents_within_reach():
+    from geo.coverage import AT_RISK_COVERED_POP
+
+    hubs = loaders.load_open_hubs()
+    overview = summarise_coverage(loaders.load_coverage(800), hubs=hubs).iloc[0]
+    rec, _ = loaders.load_recommendation("at_risk", 1, 800, ALL_LEEDS)
+    # Both measure at the residential postcodes, so existing hubs reach the same people.
+    assert rec.before_weight == pytest.approx(overview[AT_RISK_COVERED_POP])
