@@ -940,27 +940,64 @@ def collapse_demand(
     if n_e and n:
         dist, _ = cKDTree(existing_xy).query(demand_xy, k=1)
         before = dist <= r
-    reach: list = [()] * n
+    # Which candidates reach which points: one ball query per candidate on a tree of the points
+    # (1,000 queries, not 30,000), as flat (point, candidate) pairs. query_ball_point counts a
+    # point at exactly the radius as within it (<=), like the solver's ``cost <= radius``.
+    rows = np.empty(0, dtype=np.intp)
+    cols = np.empty(0, dtype=np.intp)
     if m and n:
-        # query_ball_point counts a candidate at exactly the radius as within it (<=), like
-        # the ``cost <= radius`` rule of the solver.
-        found = cKDTree(candidate_xy).query_ball_point(demand_xy, r, return_sorted=True)
-        reach = [() if b else tuple(cols) for b, cols in zip(before.tolist(), found, strict=True)]
-    keys: dict[tuple, int] = {}
-    group = np.empty(n, dtype=np.intp)
-    for i, (b, key) in enumerate(zip(before.tolist(), reach, strict=True)):
-        group[i] = keys.setdefault(("before",) if b else key, len(keys))
-    g = len(keys)
+        found = cKDTree(demand_xy).query_ball_point(candidate_xy, r)
+        lengths = np.fromiter((len(f) for f in found), dtype=np.intp, count=m)
+        if lengths.sum():
+            rows = np.concatenate([np.asarray(f, dtype=np.intp) for f in found if len(f)])
+            cols = np.repeat(np.arange(m, dtype=np.intp), lengths)
+        keep = ~before[rows]
+        rows, cols = rows[keep], cols[keep]
+    group = _group_by_reach(n, m, rows, cols, before)
+    g = int(group.max()) + 1 if n else 0
     cost = np.full((g, m), np.inf)
-    for key, gi in keys.items():
-        if key and key[0] != "before":
-            cost[gi, list(key)] = 0.0
+    cost[group[rows], cols] = 0.0
     existing_cost = None
     if n_e:
         existing_cost = np.full((g, n_e), np.inf)
-        if ("before",) in keys:
-            existing_cost[keys[("before",)]] = 0.0
+        existing_cost[np.unique(group[before])] = 0.0
     return cost, np.bincount(group, weights=w, minlength=g), existing_cost, group
+
+
+def _group_by_reach(
+    n: int, m: int, rows: np.ndarray, cols: np.ndarray, before: np.ndarray
+) -> np.ndarray:
+    """Group id per point: same group <=> same reaching candidates (and same ``before``).
+
+    Points are keyed by two 64-bit hashes of their candidate set, then the grouping is checked
+    exactly (every member of a group reaches every candidate any member reaches); if a hash
+    ever collided, the exact (slower) tuple grouping is used instead.
+    """
+    rng = np.random.default_rng(20_251_130)
+    h1, h2 = (rng.integers(0, 2**63, m, dtype=np.uint64) for _ in range(2))
+    sig1 = np.zeros(n, dtype=np.uint64)
+    sig2 = np.zeros(n, dtype=np.uint64)
+    np.add.at(sig1, rows, h1[cols])
+    np.add.at(sig2, rows, h2[cols])
+    count = np.bincount(rows, minlength=n)
+    keys = np.column_stack([before.astype(np.uint64), count.astype(np.uint64), sig1, sig2])
+    _, group = np.unique(keys, axis=0, return_inverse=True)
+    group = group.reshape(-1).astype(np.intp)
+    size = np.bincount(group)
+    pair, pair_count = np.unique(group[rows] * np.int64(m) + cols, return_counts=True)
+    if (pair_count == size[pair // m]).all():
+        return group
+    sets: list[list[int]] = [[] for _ in range(n)]
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        sets[i].append(j)
+    ids: dict[tuple, int] = {}
+    return np.array(
+        [
+            ids.setdefault((bool(b), tuple(sorted(s))), len(ids))
+            for b, s in zip(before, sets, strict=True)
+        ],
+        dtype=np.intp,
+    )
 
 
 def _matrices(

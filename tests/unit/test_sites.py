@@ -547,3 +547,27 @@ def test_missing_imd_decile_gives_nan_weight_not_zero():
     w = demand_weights(lsoas, "deprived")
     assert w.iloc[0] == 1000.0
     assert np.isnan(w.iloc[1])
+
+
+def test_collapse_stays_exact_even_if_the_set_hashes_collide(monkeypatch):
+    import geo.sites as sites
+
+    class ZeroHashes:
+        def integers(self, low, high, size, dtype):
+            return np.zeros(size, dtype=dtype)
+
+    demand, candidates, hubs = _postcode_frames(9, n_points=120)
+    d = demand[[X, Y]].to_numpy()
+    args = (d, demand["w"].to_numpy(), candidates[[X, Y]].to_numpy(), hubs[[X, Y]].to_numpy())
+    honest = collapse_demand(*args, RADIUS)
+    monkeypatch.setattr(sites.np.random, "default_rng", lambda seed: ZeroHashes())
+    fallback = collapse_demand(*args, RADIUS)
+    assert len(fallback[1]) == len(honest[1])  # same number of groups despite equal hashes
+    full = cdist(d, candidates[[X, Y]].to_numpy()) <= RADIUS
+    before = (cdist(d, hubs[[X, Y]].to_numpy()) <= RADIUS).any(axis=1)
+    group = fallback[3]
+    for g in range(len(fallback[1])):
+        members = np.flatnonzero(group == g)
+        assert (before[members] == before[members[0]]).all()
+        if not before[members[0]]:  # points reached already form one group, whatever else
+            assert (full[members] == full[members[0]]).all()
