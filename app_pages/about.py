@@ -20,6 +20,10 @@ st.header("Method")
 # Defaults, as used by the Overview page and the command-line export; the Gaps page can change them.
 st.markdown(describe_method())
 
+# Coverage method: a separate block (utils.about.coverage_method_markdown).
+st.header("How coverage is measured")
+st.markdown(about.coverage_method_markdown())
+
 st.header("Approximations")
 st.markdown(about.approximations_markdown())
 

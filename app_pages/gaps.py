@@ -96,10 +96,10 @@ radius, area = int(view["r"]), view["area"]
 demo = common.demo_mode()
 restore_settings()
 
-st.title("Gaps: high need, no hub within reach")
+st.title("Gaps: high need, beyond reach of a hub")
 st.caption(
-    f"Reach: {radius:,} m in a straight line from an LSOA's population-weighted centre to an "
-    "open hub (change it in the sidebar). "
+    f"Reach: {radius:,} m in a straight line from where people live (each LSOA's residential "
+    "postcodes, residents split equally) to an open hub (change it in the sidebar). "
     + ("All of Leeds." if area == ALL_LEEDS else f"Showing {area}; the LCP ranking is city-wide.")
 )
 
@@ -197,11 +197,39 @@ st.caption(
     "Dashed lines: Leeds as a whole."
 )
 
+# --- Equity: who is within reach -----------------------------------------------------------
+st.subheader("Equity: residents within reach by deprivation and by LCP")
+st.caption(
+    f"Residents within {radius:,} m of an open hub, city-wide. IMD 2025 deciles are national "
+    "(1 = the most deprived 10% of areas in England). Footprint status: *described* follows a "
+    "public description, *approximate* is a best fit, *provisional* is not a named LCP."
+)
+by_decile, by_lcp = st.tabs(["By IMD 2025 decile", "By LCP"])
+for tab, group, name in (
+    (by_decile, c.IMD_DECILE, "imd_decile"),
+    (by_lcp, c.LCP, "lcp"),
+):
+    equity = gf.equity_table(coverage, group)
+    tab.dataframe(
+        equity,
+        hide_index=True,
+        width="stretch",
+        column_config=thousands(equity),
+        key=f"gaps_equity_{name}_table",
+    )
+    with tab:
+        common.csv_download(
+            equity,
+            f"leeds_residents_within_reach_by_{name}_{radius}m_{at_risk}.csv",
+            key=f"gaps_equity_{name}_download",
+        )
+
 # --- LSOA gaps -----------------------------------------------------------------------------
 where = "Leeds" if area == ALL_LEEDS else area
-st.subheader(common.titled(f"Neighbourhoods (LSOAs) at risk with no hub within reach — {where}"))
+st.subheader(common.titled(f"Neighbourhoods (LSOAs) at risk, mostly beyond reach — {where}"))
 st.caption(
-    f"At risk: {gf.AT_RISK_SHORT[at_risk]}. Ordered by "
+    f"At risk: {gf.AT_RISK_SHORT[at_risk]}. Listed when fewer than half of the LSOA's "
+    "residential postcodes are within reach. Ordered by "
     + ("IMD 2025 score." if need_col == c.IMD_SCORE else "DERI score.")
 )
 lsoa_table = gf.lsoa_gap_table(lsoa_gaps)
@@ -238,7 +266,7 @@ fmap = build_hub_map(
 fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
 common.show_map(fmap, height=600)
 st.caption(
-    f"Pink outline: at-risk LSOA beyond {radius:,} m of a hub. Dashed circles: {radius:,} m around "
+    f"Pink outline: at-risk LSOA with fewer than half its residents within {radius:,} m of a hub. Dashed circles: {radius:,} m around "
     "each hub. Grey: no index (no inputs)."
 )
 common.sample_hub_notice(hubs)

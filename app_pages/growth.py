@@ -124,7 +124,8 @@ def network_as_of() -> None:
     common.show_map(fmap, height=560)
     st.caption(
         f"{len(open_hubs)} hubs open on {as_of.day} {as_of:%b %Y}, with {radius:,} m reach "
-        f"rings. Pink outlines: at-risk neighbourhoods no hub reached by then ({len(gaps)}). "
+        f"rings. Pink outlines: at-risk neighbourhoods with fewer than half their residents within "
+        f"reach by then ({len(gaps)}). "
         f"Shading: {label}."
     )
     common.sample_hub_notice(open_hubs)
@@ -182,8 +183,8 @@ common.show_chart(
 )
 st.caption(
     "At risk: the 20% of Leeds neighbourhoods with the highest Digital Exclusion Risk Index. "
-    "A neighbourhood counts as reached, with all its residents, when its population-weighted "
-    "centre is within the straight-line radius of an open hub."
+    "Reach is measured where people live: each neighbourhood's residents are split equally over "
+    "its residential postcodes, and those within the straight-line radius of an open hub count."
 )
 with st.expander("Table: coverage each month, Leeds and every LCP"):
     st.dataframe(over_time, hide_index=True, width="stretch", key="growth_coverage_table")

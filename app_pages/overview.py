@@ -46,7 +46,8 @@ for col, fig in zip(cols, gf.coverage_headlines(leeds, radius, gf.DEFAULT_AT_RIS
     col.caption(fig.source)
 st.caption(
     "At risk: the 20% of Leeds LSOAs with the highest Digital Exclusion Risk Index (default "
-    "weights). Change the radius in the sidebar; change the weights or use Core20 on the Gaps page."
+    "weights). Reach is measured from where people live: each LSOA's residents are split "
+    "equally over its residential postcodes (see About the data). Change the radius in the sidebar; change the weights or use Core20 on the Gaps page."
 )
 
 st.subheader(common.titled("Top five gaps: LCPs with the most at-risk residents beyond reach"))

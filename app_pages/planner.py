@@ -124,18 +124,20 @@ def _assumptions(existing) -> None:
     )
     st.markdown(
         f"""
-- **Straight-line reach.** A neighbourhood (LSOA) counts as reached when its
-  population-weighted centre is within the reach radius of a hub *as the crow flies*, not by
-  walking or bus routes.
-- **Whole neighbourhoods.** Everyone in an LSOA is treated as living at its
-  population-weighted centre (the mean of its postcode centroids); a neighbourhood is reached
-  or not, never partly.
+- **Straight-line reach, where people live.** Demand points are the residential postcodes
+  of each neighbourhood (LSOA); a postcode counts as reached when it is within the reach
+  radius of a hub *as the crow flies*, not by walking or bus routes. Each LSOA's residents
+  are split equally over its postcodes, so part of a neighbourhood can be reached.
 - **Existing hubs are kept.** Every open hub in Leeds stays where it is (one just outside an
   LCP can reach into it); new hubs are chosen to reach people *not already reached*.
   {sample_line}
 - **No capacity limits.** A hub is assumed to serve everyone within reach, however many.
-- **At-risk people** = Digital Exclusion Risk Index (0–10, default weights, Leeds scaling)
-  ÷ 10 × population: a neighbourhood at the top of the index counts all its residents.
+- **At-risk residents** = everyone living in an at-risk neighbourhood: the 20% of Leeds LSOAs
+  with the highest Digital Exclusion Risk Index (default weights, Leeds scaling), the same
+  number as on the Overview and Gaps pages.
+- **Risk-weighted residents** (another objective) = risk index (0–10) ÷ 10 × residents: every
+  neighbourhood counts, in proportion to its risk; a neighbourhood at the top of the index
+  counts all its residents, one at 5 counts half. It is not a number of at-risk people.
 - **Exact optimum.** The maximal covering location problem (MCLP) is solved exactly (CBC);
   the table then lists the chosen sites in the order each adds most, so the first rows are
   the ones to build first. Candidates that reach exactly the same people are listed as
@@ -399,6 +401,7 @@ left.number_input(
     "New hubs to place (k)", min_value=K_MIN, max_value=K_MAX, step=1, key="planner_k"
 )
 mid.selectbox("Maximise", list(OBJECTIVES), format_func=OBJECTIVES.get, key="planner_objective")
+mid.caption(pf.objective_note(st.session_state["planner_objective"]))
 right.select_slider(
     "Target share for “how many hubs?”",
     options=list(TARGET_CHOICES),

@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out.update(time_build())
     out.update(time_load())
-    out["coverage_488_lsoas_100_hubs_ms"] = bench_coverage.time_coverage(n_hubs=100)
+    out["coverage_30659_postcodes_100_hubs_ms"] = bench_coverage.time_coverage(n_hubs=100)
     with contextlib.redirect_stdout(io.StringIO()):  # it prints its own JSON too
         out["site_solve_s_by_k"] = bench_sites.main()
     out.update(map_data_bytes())

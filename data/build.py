@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from data.sources import MissingSourceError, build_dir, check_sources, source_dir, source_path
+from geo.coverage import CoverageError, demand_points
 from utils import constants as c
 
 # Artefact file names; data/built.py reads them back.
@@ -22,6 +23,7 @@ LSOAS_MAP_FILE = "lsoas_map.parquet"
 WARDS_FILE = "wards.parquet"
 OUTLINE_FILE = "leeds_outline.parquet"
 POSTCODES_FILE = "postcodes.parquet"
+DEMAND_FILE = "demand_postcodes.parquet"  # residential postcodes with residents (coverage demand)
 ENGLAND_FILE = "england_iod2025.parquet"
 MILESTONES_FILE = "milestones.parquet"
 MANIFEST_FILE = "manifest.json"
@@ -397,6 +399,10 @@ def build_all(src: Path | None = None, out: Path | None = None) -> dict:
     england = read_iod2025_england(src)
     lsoas = build_lsoas(src, postcodes, england)
     wards = read_wards(src)
+    try:
+        demand = demand_points(postcodes, lsoas)
+    except CoverageError as err:
+        raise BuildError(f"Demand postcodes: {err}") from err
 
     # Write to temporary names first so a failed build never leaves a half-written set.
     artefacts = {
@@ -405,6 +411,7 @@ def build_all(src: Path | None = None, out: Path | None = None) -> dict:
         WARDS_FILE: simplify_for_map(wards),
         OUTLINE_FILE: simplify_for_map(dissolve_outline(lsoas)),
         POSTCODES_FILE: postcodes,
+        DEMAND_FILE: demand,
         ENGLAND_FILE: england_reference(src, england),
         MILESTONES_FILE: read_milestones(src),
     }

@@ -50,6 +50,15 @@ def read_postcodes(folder: Path | None = None) -> pd.DataFrame:
     return pd.read_parquet(_path(b.POSTCODES_FILE, folder))
 
 
+def read_demand(folder: Path | None = None) -> pd.DataFrame:
+    """Residential Leeds postcodes (x/y in EPSG:27700) each with its equal share of residents.
+
+    Made by ``geo.coverage.demand_points`` at build time; every coverage figure is measured
+    from these points.
+    """
+    return pd.read_parquet(_path(b.DEMAND_FILE, folder))
+
+
 def read_england_iod(folder: Path | None = None) -> pd.DataFrame:
     """England-wide DERI inputs (IoD 2025 scores and indicators, Census 2021 65+ share)."""
     return pd.read_parquet(_path(b.ENGLAND_FILE, folder))

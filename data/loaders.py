@@ -17,7 +17,7 @@ import streamlit as st
 
 from data import built
 from data.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_DIR, assets_present, install_assets
-from data.build import build_all, read_lsoa11_to_21, simplify_for_map
+from data.build import DEMAND_FILE, build_all, read_lsoa11_to_21, simplify_for_map
 from data.register_store import RegisterStore
 from data.sources import MissingSourceError, build_dir, source_dir
 from geo.coverage import coverage_by_lsoa, summarise_coverage
@@ -37,6 +37,7 @@ from geo.sites import (
     recommend_sites,
     recommendation_table,
     sites_needed_for_share,
+    spread_to_postcodes,
 )
 from utils import constants as c
 from utils.demo import hubs_for_mode
@@ -56,7 +57,8 @@ MAP_ASSETS = {"asset_js": LEAFLET_JS, "asset_css": LEAFLET_CSS}
 
 def _ensure_built() -> None:
     """Build the data (and vendored map assets) once if a fresh checkout has none."""
-    if not (build_dir() / "manifest.json").exists():
+    # A build from before the demand postcodes artefact existed is rebuilt too.
+    if not (build_dir() / "manifest.json").exists() or not (build_dir() / DEMAND_FILE).exists():
         build_all()
     if not assets_present():
         install_assets()
@@ -118,6 +120,13 @@ def load_postcodes() -> pd.DataFrame:
     """Leeds-area postcode centroids."""
     ensure_ready()
     return built.read_postcodes()
+
+
+@st.cache_data(show_spinner=False)
+def load_demand() -> pd.DataFrame:
+    """Residential postcodes with residents: where coverage is measured (geo.coverage)."""
+    ensure_ready()
+    return built.read_demand()
 
 
 @st.cache_data(show_spinner=False)
@@ -348,7 +357,7 @@ def _coverage(
 ) -> pd.DataFrame:
     hubs = _hubs(register, footprints, demo)
     lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
-    return coverage_by_lsoa(lsoas, hubs[open_on(hubs, as_of)], radius_m)
+    return coverage_by_lsoa(lsoas, hubs[open_on(hubs, as_of)], radius_m, demand=load_demand())
 
 
 def load_coverage(
@@ -399,9 +408,10 @@ def _coverage_over_time(
     lsoas = _at_risk_lsoas(weights, scaling, at_risk, footprints)
     hubs = _hubs(register, footprints, demo)
     months = growth_series(hubs, end=end, by=None)[GROWTH_MONTH].unique()
+    demand = load_demand()
 
     def leeds_and_lcps(open_hubs: pd.DataFrame) -> pd.DataFrame:
-        by_lsoa = coverage_by_lsoa(lsoas, open_hubs, radius_m)
+        by_lsoa = coverage_by_lsoa(lsoas, open_hubs, radius_m, demand=demand)
         return pd.concat(
             [
                 summarise_coverage(by_lsoa, hubs=open_hubs),
@@ -466,12 +476,8 @@ def load_venues(data: bytes, filename: str) -> tuple[pd.DataFrame, list]:
 
 @st.cache_data(show_spinner=False)
 def _planner_demand(objective: str, footprints: int) -> pd.DataFrame:
-    lsoas = pd.DataFrame(_lsoas_with_lcp(footprints).drop(columns="geometry"))
-    risk = load_risk()
-    n = len(lsoas)
-    lsoas = lsoas.merge(risk[[c.LSOA, c.RISK_INDEX]], on=c.LSOA, how="left", validate="one_to_one")
-    if len(lsoas) != n:  # pragma: no cover - guarded by validate=
-        raise ValueError("Joining the risk index changed the number of LSOAs.")
+    # The same at-risk LSOAs as the Overview (default weights, Leeds scaling, top 20%).
+    lsoas = _at_risk_lsoas((), "leeds", "top20_risk", footprints).copy()
     lsoas[PLANNER_WEIGHT] = demand_weights(lsoas, objective).to_numpy()
     return lsoas
 
@@ -494,12 +500,14 @@ def _planner_problem(
     demo: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     lsoas = _planner_demand(objective, footprints)
-    demand = lsoas if area == ALL_LEEDS else lsoas[lsoas[c.LCP] == area]
-    demand = demand.reset_index(drop=True)
+    in_area = lsoas if area == ALL_LEEDS else lsoas[lsoas[c.LCP] == area]
+    in_area = in_area.reset_index(drop=True)
+    # Demand where people live: each LSOA's weight split over its residential postcodes.
+    demand = spread_to_postcodes(load_demand(), in_area, PLANNER_WEIGHT)
     if venues is None:
-        candidates = lsoa_candidates(demand)
-        candidates[c.LAT] = demand[c.PWC_LAT].to_numpy(dtype=float)
-        candidates[c.LON] = demand[c.PWC_LON].to_numpy(dtype=float)
+        candidates = lsoa_candidates(in_area)
+        candidates[c.LAT] = in_area[c.PWC_LAT].to_numpy(dtype=float)
+        candidates[c.LON] = in_area[c.PWC_LON].to_numpy(dtype=float)
     else:
         valid, _errors = _venues(venues, venues_name, footprints)
         candidates = valid.rename(columns={c.HUB_LAT: c.LAT, c.HUB_LON: c.LON})
@@ -518,7 +526,9 @@ def load_planner_problem(
     venues_name: str = "",
     demo: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The planner's inputs: (demand LSOAs of the area, candidate sites, open hubs kept).
+    """The planner's inputs: (demand postcodes of the area, candidate sites, open hubs kept).
+
+    Demand is the area's residential postcodes, each with an equal share of its LSOA's weight.
 
     Candidates are one per LSOA of the area at its population-weighted centre, or the uploaded
     venues (``venues``: the CSV bytes, already accepted by ``load_venues``) in the area. Every

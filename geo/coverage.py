@@ -1,4 +1,8 @@
-"""Hub coverage: distance from each LSOA's population-weighted centre to the nearest open hub.
+"""Hub coverage measured where people live: postcodes to the nearest open hub, summed per LSOA.
+
+Demand points are postcodes (``demand_points``): each LSOA's residents are split equally over
+its residential postcodes, so an LSOA's *share within reach* is the fraction of its demand
+postcodes within the radius and its residents within reach are residents x share.
 
 Design
 ------
@@ -22,7 +26,8 @@ To use walking-network distance later, write a class with the same two methods a
 
     coverage_by_lsoa(lsoas, hubs, 800, model=WalkingNetwork(graph))
 
-Nothing else changes: coverage, summaries and gap rankings only read ``NEAREST_HUB_M``.
+Nothing else changes: the model measures from each demand postcode, and coverage, summaries
+and gap rankings only read the per-postcode distances it returns.
 The site planner can share ``distance_matrix`` (or ``model.matrix``) as its cost matrix.
 """
 
@@ -42,6 +47,7 @@ from utils.constants import (
     HUB_LAT,
     HUB_LON,
     LCP,
+    LCP_STATUS,
     LSOA,
     LSOA_NAME,
     NEAREST_HUB_M,
@@ -69,20 +75,30 @@ __all__ = [
     "POPULATION",
     "QUADRANT",
     "UNCOVERED_AT_RISK_POP",
+    "DEMAND_RESIDENTS",
+    "N_DEMAND",
+    "NON_GEOGRAPHIC_DISTRICTS",
+    "SHARE_WITHIN_REACH",
     "CoverageError",
     "DistanceModel",
     "StraightLine",
     "coverage_by_lsoa",
+    "demand_points",
     "distance_matrix",
     "hubs_xy",
+    "lsoa_positions",
     "nearest_distance",
     "need_vs_coverage",
+    "postcode_district",
     "rank_lcp_gaps",
     "rank_lsoa_gaps",
     "summarise_coverage",
 ]
 
 # Columns this module adds (not in utils/constants.py; the lead may move them there).
+SHARE_WITHIN_REACH = "share_within_reach"  # 0-1: fraction of the LSOA's demand postcodes in reach
+N_DEMAND = "demand_postcodes"  # number of demand postcodes of the LSOA
+DEMAND_RESIDENTS = "residents"  # residents given to one demand postcode (LSOA total / count)
 COVERED_POP = "covered_pop"
 AT_RISK_POP = "at_risk_pop"
 UNCOVERED_AT_RISK_POP = "uncovered_at_risk_pop"
@@ -256,6 +272,83 @@ def hubs_xy(hubs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# --- Demand points: where people live -----------------------------------------------------------
+
+# Postcode districts of PO boxes and large users, with no residents (Royal Mail non-geographic).
+NON_GEOGRAPHIC_DISTRICTS = ("LS88", "LS98", "LS99")
+
+
+def postcode_district(postcodes: pd.Series) -> pd.Series:
+    """The outward code (district) of each postcode, e.g. ``"LS15 7JY"`` -> ``"LS15"``."""
+    compact = postcodes.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    return compact.str[:-3]
+
+
+def demand_points(postcodes: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataFrame:
+    """Residential postcodes of the LSOAs, each carrying an equal share of its LSOA's residents.
+
+    A demand postcode is in Leeds (``IN_LEEDS``), lies in one of ``lsoas`` and is not in a
+    non-geographic district (``NON_GEOGRAPHIC_DISTRICTS``, PO boxes). For Leeds: 30,659
+    postcodes, 16 to 818 per LSOA.
+
+    Parameters
+    ----------
+    postcodes
+        Postcode centroids with ``POSTCODE``, ``IN_LEEDS``, ``LSOA`` and ``X``/``Y`` (EPSG:27700).
+    lsoas
+        One row per LSOA with ``LSOA`` and ``POP_TOTAL`` (residents, IoD 2025 mid-2022).
+
+    Returns
+    -------
+    pd.DataFrame
+        ``POSTCODE``, ``LSOA``, ``X``, ``Y`` and ``residents`` (the LSOA's residents divided
+        equally over its demand postcodes), sorted by LSOA then postcode.
+
+    Raises
+    ------
+    CoverageError
+        When an LSOA has no demand postcode (its residents would be lost).
+    """
+    from utils.constants import IN_LEEDS, POSTCODE
+
+    _require(postcodes, [POSTCODE, IN_LEEDS, LSOA, X, Y], "postcodes")
+    _require(lsoas, [LSOA, POP_TOTAL], "LSOA")
+    keep = (
+        postcodes[IN_LEEDS].astype(bool)
+        & postcodes[LSOA].isin(lsoas[LSOA])
+        & ~postcode_district(postcodes[POSTCODE]).isin(NON_GEOGRAPHIC_DISTRICTS).fillna(False)
+    )
+    out = pd.DataFrame(postcodes.loc[keep, [POSTCODE, LSOA, X, Y]]).reset_index(drop=True)
+    counts = out.groupby(LSOA).size()
+    missing = sorted(set(lsoas[LSOA]) - set(counts.index))
+    if missing:
+        raise CoverageError(
+            f"{len(missing)} LSOAs have no residential postcode, so their residents cannot be "
+            f"placed: {', '.join(missing[:5])}."
+        )
+    pop = lsoas.set_index(LSOA)[POP_TOTAL].astype(float)
+    out[DEMAND_RESIDENTS] = out[LSOA].map(pop / counts).to_numpy(dtype=float)
+    return out.sort_values([LSOA, POSTCODE], kind="stable").reset_index(drop=True)
+
+
+def _centre_demand(lsoas: pd.DataFrame) -> pd.DataFrame:
+    """One demand point per LSOA at its population-weighted centre (small fixtures, no postcodes)."""
+    return pd.DataFrame({LSOA: lsoas[LSOA].to_numpy(), X: lsoas[PWC_X], Y: lsoas[PWC_Y]})
+
+
+def lsoa_positions(lsoas: pd.DataFrame, demand: pd.DataFrame) -> np.ndarray:
+    """Row position in ``lsoas`` of each demand point's LSOA (-1 when not one of ``lsoas``)."""
+    codes = lsoas[LSOA].astype(str).to_numpy()
+    if not pd.Index(codes).is_unique:
+        raise CoverageError("The LSOA table has repeated LSOA codes.")
+    # Factorise the 30,000 codes first and look up only the few hundred distinct ones: many
+    # times faster than a lookup per point.
+    point_codes, uniques = pd.factorize(demand[LSOA])
+    lookup = pd.Index(codes).get_indexer(pd.Index(uniques).astype(str))
+    lookup = np.append(lookup, -1)  # factorize marks a missing code -1: keep it -1
+    return np.asarray(lookup[point_codes], dtype=np.intp)
+
+
 # --- Coverage per LSOA -------------------------------------------------------------------------
 
 
@@ -264,24 +357,31 @@ def coverage_by_lsoa(
     hubs: pd.DataFrame,
     radius_m: float,
     *,
+    demand: pd.DataFrame | None = None,
     at_risk_col: str = AT_RISK,
     model: DistanceModel | None = None,
 ) -> pd.DataFrame:
-    """Nearest-hub distance and coverage for every LSOA.
+    """Share of each LSOA's residents within reach of an open hub, measured at their postcodes.
 
-    An LSOA counts as covered, with all its residents, when its population-weighted centre is
-    within ``radius_m`` of an open hub (boundary inclusive).
+    Each demand postcode is within reach when its straight-line distance to the nearest open hub
+    is at most ``radius_m`` (boundary inclusive). An LSOA's share within reach is the fraction
+    of its demand postcodes within reach; its residents within reach (``covered_pop``) are its
+    residents times that share.
 
     Parameters
     ----------
     lsoas
-        One row per LSOA with ``LSOA``, ``PWC_X``, ``PWC_Y`` (EPSG:27700), ``POP_TOTAL`` and a
-        boolean at-risk column (``AT_RISK``; see ``utils.risk.at_risk_flags``).
+        One row per LSOA with ``LSOA``, ``POP_TOTAL`` and a boolean at-risk column (``AT_RISK``;
+        see ``utils.risk.at_risk_flags``); ``PWC_X``/``PWC_Y`` too when ``demand`` is None.
     hubs
         The hubs to count (already filtered to open ones, e.g. with ``utils.hubs.open_on``), with
         ``X``/``Y`` in EPSG:27700 metres (see ``hubs_xy``). May be empty.
     radius_m
         Coverage radius in metres (``RADIUS_CHOICES_M``).
+    demand
+        Demand points with ``LSOA`` and ``X``/``Y`` (see ``demand_points``; the app passes the
+        built Leeds postcodes). Points of other LSOAs are ignored. None: each LSOA's
+        population-weighted centre is its only demand point (small fixtures).
     at_risk_col
         Name of the boolean at-risk column.
     model
@@ -290,21 +390,38 @@ def coverage_by_lsoa(
     Returns
     -------
     pd.DataFrame
-        A copy of ``lsoas`` (same type and index) plus ``NEAREST_HUB_M`` (inf if no hubs),
-        ``nearest_hub_idx`` (row position in ``hubs``, -1 if none), ``nearest_hub`` (its
-        ``HUB_ID``, when hubs have one), ``COVERED``, ``covered_pop``, ``at_risk_pop`` and
-        ``uncovered_at_risk_pop``.
+        A copy of ``lsoas`` (same type and index) plus ``NEAREST_HUB_M`` (shortest distance from
+        any of its demand points; inf if no hubs), ``nearest_hub_idx`` (row position in
+        ``hubs`` of that hub, -1 if none), ``nearest_hub`` (its ``HUB_ID``, when hubs have one),
+        ``demand_postcodes``, ``share_within_reach`` (0-1), ``COVERED`` (at least half the
+        residents within reach), ``covered_pop`` (residents within reach), ``at_risk_pop``
+        (residents when at risk, else 0) and ``uncovered_at_risk_pop``.
     """
     if not (isinstance(radius_m, int | float) and math.isfinite(radius_m) and radius_m >= 0):
         raise CoverageError(f"The coverage radius must be a distance in metres, not {radius_m!r}.")
+    needs = [LSOA, POP_TOTAL, at_risk_col] + ([PWC_X, PWC_Y] if demand is None else [])
     _require(
         lsoas,
-        [LSOA, PWC_X, PWC_Y, POP_TOTAL, at_risk_col],
+        needs,
         "LSOA",
         "Add the at-risk flag with utils.risk.at_risk_flags()." if at_risk_col not in lsoas else "",
     )
     _require(hubs, [X, Y], "hubs", "Project hub locations with geo.coverage.hubs_xy().")
-    demand = _coords(lsoas, PWC_X, PWC_Y, "LSOAs", LSOA)
+    if demand is None:
+        _coords(lsoas, PWC_X, PWC_Y, "LSOAs", LSOA)
+        demand = _centre_demand(lsoas)
+    else:
+        _require(demand, [LSOA, X, Y], "demand points", "Make them with demand_points().")
+    pos = lsoa_positions(lsoas, demand)
+    inside = pos >= 0
+    if not inside.all():
+        demand = demand.loc[inside]
+        pos = pos[inside]
+    counts = np.bincount(pos, minlength=len(lsoas))
+    if (counts == 0).any():
+        bad = lsoas[LSOA].iloc[np.flatnonzero(counts == 0)[:5]].astype(str)
+        raise CoverageError(f"LSOAs without any demand point: {', '.join(bad)}.")
+    points = _coords(demand, X, Y, "demand points", LSOA)
     facility = _coords(hubs, X, Y, "hubs", HUB_ID) if len(hubs) else np.empty((0, 2))
 
     pop = lsoas[POP_TOTAL].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -319,19 +436,30 @@ def coverage_by_lsoa(
         raise CoverageError(f"The at-risk column '{at_risk_col}' must be True/False.")
     at_risk = risk.to_numpy(dtype=bool)
 
-    dist, idx = (model or StraightLine()).nearest(demand, facility)
-    covered = dist <= radius_m
+    dist, idx = (model or StraightLine()).nearest(points, facility)
+    within = np.bincount(pos, weights=(dist <= radius_m).astype(float), minlength=len(lsoas))
+    share = within / counts
+    # The closest demand point of each LSOA: sort by (LSOA, distance), take each LSOA's first.
+    order = np.lexsort((dist, pos))
+    first = order[np.r_[0, np.flatnonzero(np.diff(pos[order])) + 1]]
+    nearest_m = np.full(len(lsoas), np.inf)
+    nearest_idx = np.full(len(lsoas), -1, dtype=np.intp)
+    nearest_m[pos[first]] = dist[first]
+    nearest_idx[pos[first]] = idx[first]
+    covered_pop = pop * share
 
     out = lsoas.copy()
-    out[NEAREST_HUB_M] = dist
-    out[NEAREST_HUB_IDX] = idx
+    out[NEAREST_HUB_M] = nearest_m
+    out[NEAREST_HUB_IDX] = nearest_idx
     if HUB_ID in hubs.columns:
         # reindex by position: -1 (no hub / unreachable) becomes missing.
-        out[NEAREST_HUB] = hubs[HUB_ID].reset_index(drop=True).reindex(idx).array
-    out[COVERED] = covered
-    out[COVERED_POP] = np.where(covered, pop, 0.0)
+        out[NEAREST_HUB] = hubs[HUB_ID].reset_index(drop=True).reindex(nearest_idx).array
+    out[N_DEMAND] = counts
+    out[SHARE_WITHIN_REACH] = share
+    out[COVERED] = share >= 0.5
+    out[COVERED_POP] = covered_pop
     out[AT_RISK_POP] = np.where(at_risk, pop, 0.0)
-    out[UNCOVERED_AT_RISK_POP] = np.where(at_risk & ~covered, pop, 0.0)
+    out[UNCOVERED_AT_RISK_POP] = np.where(at_risk, pop - covered_pop, 0.0)
     return out
 
 
@@ -364,6 +492,8 @@ def summarise_coverage(
         ``covered_pct``, ``at_risk_pop``, ``at_risk_covered_pop``, ``at_risk_covered_pct``,
         ``uncovered_at_risk_pop``, ``hubs``, ``hubs_per_10k_at_risk``. Percentages are 0-100
         and NaN where the denominator is zero. Groups with hubs but no LSOAs are included.
+        Grouped by ``LCP`` with a ``LCP_STATUS`` column in ``by_lsoa``, each row also carries
+        its footprint status (described / approximate / provisional) after ``area``.
     """
     _require(by_lsoa, _COVERAGE_COLS, "coverage", "Run coverage_by_lsoa() first.")
     frame = pd.DataFrame(
@@ -415,6 +545,9 @@ def summarise_coverage(
     ]
     out = sums[cols].reset_index()
     out[N_LSOAS] = out[N_LSOAS].astype(int)
+    if group_col == LCP and LCP_STATUS in by_lsoa.columns:
+        status = by_lsoa.dropna(subset=[LCP]).groupby(LCP)[LCP_STATUS].first()
+        out.insert(1, LCP_STATUS, out[AREA].map(status).astype(object))
     return out
 
 
@@ -446,7 +579,8 @@ def rank_lsoa_gaps(
     at_risk_col: str = AT_RISK,
     top: int | None = None,
 ) -> pd.DataFrame:
-    """At-risk LSOAs that no hub covers, highest need first (risk, then population).
+    """At-risk LSOAs mostly beyond reach (``COVERED`` false: under half their residents within
+    reach), highest need first (risk, then population).
 
     Parameters
     ----------

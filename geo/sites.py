@@ -11,8 +11,8 @@ import pulp
 from spopt.locate import MCLP
 from spopt.locate.base import FacilityModelBuilder
 
-from geo.coverage import distance_matrix
 from utils.constants import (
+    AT_RISK,
     HUB_NAME,
     IMD_DECILE,
     LCP,
@@ -43,7 +43,8 @@ _GAIN_TOL = 1e-9
 
 # What a planner can maximise: key -> label. Weights come from demand_weights().
 OBJECTIVES = {
-    "at_risk": "At-risk people reached (exclusion-risk index × population)",
+    "at_risk": "At-risk residents reached",
+    "risk_weighted": "Risk-weighted residents reached (risk index ÷ 10 × residents)",
     "deprived": "People in IMD deciles 1–2 (most deprived 20% in England)",
     "older": "People aged 60+",
     "total": "Total population",
@@ -353,8 +354,11 @@ def recommend_sites(
     Parameters
     ----------
     demand : pandas.DataFrame
-        One row per demand point (LSOA) with ``PWC_X``/``PWC_Y`` (EPSG:27700 metres) and
-        ``weight_col``.
+        One row per demand point with ``weight_col`` and ``X``/``Y`` (EPSG:27700 metres; the
+        app passes residential postcodes, see ``spread_to_postcodes``) or, without ``X``/``Y``,
+        LSOA centres ``PWC_X``/``PWC_Y``. Points reached by the same candidates are merged
+        before the solve (``collapse_demand``), which leaves the optimum unchanged; the
+        recommendation's ``covered_before``/``covered_after`` are then per merged group.
     candidates : pandas.DataFrame
         Candidate sites with ``X``/``Y`` in EPSG:27700 metres (see ``lsoa_candidates`` for the
         default one-per-LSOA set, or utils.venues for uploaded venues).
@@ -373,7 +377,9 @@ def recommend_sites(
         ``sites`` are positions (0-based, ``iloc``) into ``candidates``; use
         ``recommendation_table`` for the planner's table.
     """
-    cost, weights, existing_cost = _matrices(demand, candidates, existing_hubs, weight_col)
+    cost, weights, existing_cost = _matrices(
+        demand, candidates, existing_hubs, weight_col, radius_m
+    )
     return recommend_sites_from_matrix(cost, weights, k, radius_m, existing_cost)
 
 
@@ -386,7 +392,9 @@ def coverage_curve(
     radius_m: float,
 ) -> pd.DataFrame:
     """Optimal reach for k = 0..k_max new hubs (see ``coverage_curve_from_matrix``)."""
-    cost, weights, existing_cost = _matrices(demand, candidates, existing_hubs, weight_col)
+    cost, weights, existing_cost = _matrices(
+        demand, candidates, existing_hubs, weight_col, radius_m
+    )
     return coverage_curve_from_matrix(cost, weights, k_max, radius_m, existing_cost)
 
 
@@ -400,7 +408,9 @@ def sites_needed_for_share(
     max_k: int = K_MAX,
 ) -> SitesNeeded:
     """Fewest new hubs to reach ``target_share`` of the weight (see the ``_from_matrix`` form)."""
-    cost, weights, existing_cost = _matrices(demand, candidates, existing_hubs, weight_col)
+    cost, weights, existing_cost = _matrices(
+        demand, candidates, existing_hubs, weight_col, radius_m
+    )
     return sites_needed_for_share_from_matrix(
         cost, weights, target_share, radius_m, existing_cost, max_k
     )
@@ -430,24 +440,33 @@ def lsoa_candidates(lsoas: pd.DataFrame) -> pd.DataFrame:
 def demand_weights(lsoas: pd.DataFrame, objective: str) -> pd.Series:
     """The weight each LSOA contributes for an objective key of ``OBJECTIVES``.
 
-    ``at_risk`` is ``RISK_INDEX / 10 × POP_TOTAL`` (the index runs 0–10, see utils.risk, so
-    an LSOA at the top of the scale counts all its residents, one at 5 counts half); the
-    boolean ``AT_RISK`` flag is ignored here because it counts areas, not people.
-    ``deprived`` is ``POP_TOTAL`` where ``IMD_DECILE`` is 1 or 2, else 0; ``older`` is
-    ``POP_60PLUS``; ``total`` is ``POP_TOTAL``. A missing input gives a NaN weight (never 0),
-    so the planner is told rather than the LSOA silently ignored.
+    ``at_risk`` is ``POP_TOTAL`` where the boolean ``AT_RISK`` flag is set, else 0: the
+    residents of at-risk LSOAs, the one meaning of "at-risk residents" across the app.
+    ``risk_weighted`` ("risk-weighted residents") is ``RISK_INDEX / 10 × POP_TOTAL`` (the index
+    runs 0–10, see utils.risk, so an LSOA at the top of the scale counts all its residents, one
+    at 5 counts half); it ignores the flag. ``deprived`` is ``POP_TOTAL`` where ``IMD_DECILE``
+    is 1 or 2, else 0; ``older`` is ``POP_60PLUS``; ``total`` is ``POP_TOTAL``. A missing input
+    gives a NaN weight (never 0), so the planner is told rather than the LSOA silently ignored.
 
     Examples
     --------
     >>> lsoas = pd.DataFrame({RISK_INDEX: [10.0, 2.5], POP_TOTAL: [1000.0, 2000.0]})
-    >>> demand_weights(lsoas, "at_risk").tolist()
+    >>> demand_weights(lsoas, "risk_weighted").tolist()
     [1000.0, 500.0]
+    >>> lsoas[AT_RISK] = [True, False]
+    >>> demand_weights(lsoas, "at_risk").tolist()
+    [1000.0, 0.0]
     """
     if objective not in OBJECTIVES:
         raise ParameterError(
             f"Unknown objective {objective!r}; choose one of: {', '.join(OBJECTIVES)}."
         )
     if objective == "at_risk":
+        _require_columns(lsoas, [AT_RISK, POP_TOTAL], "The LSOA table")
+        flag = lsoas[AT_RISK]
+        pop = _numeric(lsoas[POP_TOTAL])
+        w = pop.where(flag.fillna(False).astype(bool), 0.0).where(flag.notna())
+    elif objective == "risk_weighted":
         _require_columns(lsoas, [RISK_INDEX, POP_TOTAL], "The LSOA table")
         risk = _numeric(lsoas[RISK_INDEX])
         if (risk.dropna() > RISK_INDEX_MAX).any() or (risk.dropna() < 0).any():
@@ -468,6 +487,39 @@ def demand_weights(lsoas: pd.DataFrame, objective: str) -> pd.Series:
         _require_columns(lsoas, [POP_TOTAL], "The LSOA table")
         w = _numeric(lsoas[POP_TOTAL])
     return w.rename(objective)
+
+
+def spread_to_postcodes(demand: pd.DataFrame, lsoas: pd.DataFrame, weight_col: str) -> pd.DataFrame:
+    """Split each LSOA's weight equally over its demand postcodes (the planner's demand points).
+
+    Parameters
+    ----------
+    demand
+        Demand postcodes with ``LSOA`` and ``X``/``Y`` (``geo.coverage.demand_points``).
+    lsoas
+        The LSOAs to plan for, with ``LSOA`` and ``weight_col`` (see ``demand_weights``).
+        Postcodes of other LSOAs are left out.
+    weight_col
+        The weight column; it is carried over, divided by the LSOA's number of postcodes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``LSOA``, ``X``, ``Y`` and ``weight_col``, one row per postcode of those LSOAs.
+    """
+    _require_columns(demand, [LSOA, X, Y], "The demand postcodes")
+    _require_columns(lsoas, [LSOA, weight_col], "The LSOA table")
+    out = pd.DataFrame(demand.loc[demand[LSOA].isin(lsoas[LSOA]), [LSOA, X, Y]])
+    counts = out.groupby(LSOA).size()
+    missing = sorted(set(lsoas[LSOA]) - set(counts.index))
+    if missing:
+        raise WeightError(
+            f"{len(missing)} LSOA(s) have no residential postcode ({', '.join(missing[:5])}); "
+            "their residents cannot be placed."
+        )
+    per_lsoa = lsoas.set_index(LSOA)[weight_col].astype(float)
+    out[weight_col] = out[LSOA].map(per_lsoa / counts).to_numpy(dtype=float)
+    return out.reset_index(drop=True)
 
 
 def recommendation_table(rec: SiteRecommendation, candidates: pd.DataFrame) -> pd.DataFrame:
@@ -610,7 +662,12 @@ def _presolve(
         dominated = ((overlap == size[:, None]) & (size[None, :] > size[:, None])).any(axis=1)
         model_cols = np.flatnonzero(~dominated)
         rows_kept = distinct[:, model_cols]
-        row_pat, row_inv = np.unique(rows_kept, axis=0, return_inverse=True)
+        # Unique rows on packed bits (same lexicographic order as on the booleans, far faster).
+        packed_rows = np.packbits(rows_kept, axis=1)
+        _, row_first, row_inv = np.unique(
+            packed_rows, axis=0, return_index=True, return_inverse=True
+        )
+        row_pat = rows_kept[row_first]
         row_weight = np.bincount(row_inv.reshape(-1), weights=w[open_rows], minlength=len(row_pat))
         keep = row_pat.any(axis=1)
         row_cover, row_weight = row_pat[keep], row_weight[keep]
@@ -834,11 +891,121 @@ def _labels(df: pd.DataFrame) -> np.ndarray:
     return np.array([f"row {i + 1}" for i in range(len(df))])
 
 
+def _demand_xy(demand: pd.DataFrame) -> np.ndarray:
+    """Demand coordinates: postcode points (``X``/``Y``) when given, else LSOA centres."""
+    if X in demand.columns and Y in demand.columns:
+        return _coords(demand, X, Y, "Demand points")
+    return _coords(demand, PWC_X, PWC_Y, "Demand points")
+
+
+def collapse_demand(
+    demand_xy: np.ndarray,
+    weights: np.ndarray,
+    candidate_xy: np.ndarray,
+    existing_xy: np.ndarray | None,
+    radius_m: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """Merge demand points that the same candidates reach into one weighted point (exact).
+
+    Two demand points reached by the same set of candidate sites, and both reached or both not
+    reached by existing hubs, count identically in every plan, so summing their weight leaves
+    every plan's reach, and hence the optimum, unchanged. Points already reached by existing
+    hubs all fall in one group. Only pairs within the radius are ever measured (k-d trees), so
+    30,000 postcodes x 1,000 candidates never form a dense distance matrix.
+
+    Parameters
+    ----------
+    demand_xy, candidate_xy, existing_xy
+        ``(n, 2)``, ``(m, 2)`` and ``(e, 2)`` EPSG:27700 metres (``existing_xy`` may be None).
+    weights
+        ``(n,)`` weight per demand point.
+    radius_m
+        Reach radius in metres (boundary inclusive).
+
+    Returns
+    -------
+    cost, weights, existing_cost, group
+        A ``(g, m)`` cost matrix with 0 where a candidate reaches the group and inf where it
+        does not, the ``(g,)`` summed weights, a ``(g, e)`` cost matrix for existing hubs (or
+        None) and the ``(n,)`` group of each demand point. Pass the first three to the
+        ``*_from_matrix`` functions with the same ``radius_m``.
+    """
+    from scipy.spatial import cKDTree
+
+    r = _check_radius(radius_m)
+    w = np.asarray(weights, dtype=float).reshape(-1)
+    n, m = len(demand_xy), len(candidate_xy)
+    before = np.zeros(n, dtype=bool)
+    n_e = 0 if existing_xy is None else len(existing_xy)
+    if n_e and n:
+        dist, _ = cKDTree(existing_xy).query(demand_xy, k=1)
+        before = dist <= r
+    # Which candidates reach which points: one ball query per candidate on a tree of the points
+    # (1,000 queries, not 30,000), as flat (point, candidate) pairs. query_ball_point counts a
+    # point at exactly the radius as within it (<=), like the solver's ``cost <= radius``.
+    rows = np.empty(0, dtype=np.intp)
+    cols = np.empty(0, dtype=np.intp)
+    if m and n:
+        found = cKDTree(demand_xy).query_ball_point(candidate_xy, r)
+        lengths = np.fromiter((len(f) for f in found), dtype=np.intp, count=m)
+        if lengths.sum():
+            rows = np.concatenate([np.asarray(f, dtype=np.intp) for f in found if len(f)])
+            cols = np.repeat(np.arange(m, dtype=np.intp), lengths)
+        keep = ~before[rows]
+        rows, cols = rows[keep], cols[keep]
+    group = _group_by_reach(n, m, rows, cols, before)
+    g = int(group.max()) + 1 if n else 0
+    cost = np.full((g, m), np.inf)
+    cost[group[rows], cols] = 0.0
+    existing_cost = None
+    if n_e:
+        existing_cost = np.full((g, n_e), np.inf)
+        existing_cost[np.unique(group[before])] = 0.0
+    return cost, np.bincount(group, weights=w, minlength=g), existing_cost, group
+
+
+def _group_by_reach(
+    n: int, m: int, rows: np.ndarray, cols: np.ndarray, before: np.ndarray
+) -> np.ndarray:
+    """Group id per point: same group <=> same reaching candidates (and same ``before``).
+
+    Points are keyed by two 64-bit hashes of their candidate set, then the grouping is checked
+    exactly (every member of a group reaches every candidate any member reaches); if a hash
+    ever collided, the exact (slower) tuple grouping is used instead.
+    """
+    rng = np.random.default_rng(20_251_130)
+    h1, h2 = (rng.integers(0, 2**63, m, dtype=np.uint64) for _ in range(2))
+    sig1 = np.zeros(n, dtype=np.uint64)
+    sig2 = np.zeros(n, dtype=np.uint64)
+    np.add.at(sig1, rows, h1[cols])
+    np.add.at(sig2, rows, h2[cols])
+    count = np.bincount(rows, minlength=n)
+    keys = np.column_stack([before.astype(np.uint64), count.astype(np.uint64), sig1, sig2])
+    _, group = np.unique(keys, axis=0, return_inverse=True)
+    group = group.reshape(-1).astype(np.intp)
+    size = np.bincount(group)
+    pair, pair_count = np.unique(group[rows] * np.int64(m) + cols, return_counts=True)
+    if (pair_count == size[pair // m]).all():
+        return group
+    sets: list[list[int]] = [[] for _ in range(n)]
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        sets[i].append(j)
+    ids: dict[tuple, int] = {}
+    return np.array(
+        [
+            ids.setdefault((bool(b), tuple(sorted(s))), len(ids))
+            for b, s in zip(before, sets, strict=True)
+        ],
+        dtype=np.intp,
+    )
+
+
 def _matrices(
     demand: pd.DataFrame,
     candidates: pd.DataFrame,
     existing_hubs: pd.DataFrame | None,
     weight_col: str,
+    radius_m: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     if len(demand) == 0:
         raise WeightError("There are no demand points (LSOAs) in the chosen area.")
@@ -856,13 +1023,15 @@ def _matrices(
             f"{int(nan.sum())} LSOA(s) have no value for {weight_col!r} ({labels}); "
             "choose another measure or fill the gaps."
         )
-    d_xy = _coords(demand, PWC_X, PWC_Y, "Demand points")
+    if np.isinf(weights).any() or (weights < 0).any():
+        raise WeightError("Weights must be finite and zero or more.")
+    d_xy = _demand_xy(demand)
     c_xy = _coords(candidates, X, Y, "Candidate sites")
-    cost = distance_matrix(d_xy, c_xy)
-    existing_cost = None
+    e_xy = None
     if existing_hubs is not None and len(existing_hubs):
-        existing_cost = distance_matrix(d_xy, _coords(existing_hubs, X, Y, "Existing hubs"))
-    return cost, weights, existing_cost
+        e_xy = _coords(existing_hubs, X, Y, "Existing hubs")
+    cost, w, existing_cost, _group = collapse_demand(d_xy, weights, c_xy, e_xy, radius_m)
+    return cost, w, existing_cost
 
 
 __all__ = [
@@ -878,6 +1047,7 @@ __all__ = [
     "SitesNeeded",
     "WeightError",
     "coverage_curve",
+    "collapse_demand",
     "coverage_curve_from_matrix",
     "demand_weights",
     "lsoa_candidates",
@@ -886,4 +1056,5 @@ __all__ = [
     "recommendation_table",
     "sites_needed_for_share",
     "sites_needed_for_share_from_matrix",
+    "spread_to_postcodes",
 ]

@@ -21,7 +21,7 @@ def shared_data_dir() -> Path:
 def built_dir() -> Path:
     """The built artefacts folder, built on demand if missing."""
     path = _build_dir()
-    if not (path / "lsoas.parquet").exists():
+    if not (path / "lsoas.parquet").exists() or not (path / "demand_postcodes.parquet").exists():
         from data.build import build_all
 
         build_all()

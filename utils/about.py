@@ -157,3 +157,31 @@ def approximations_markdown() -> str:
 def vintage_line() -> str:
     """One line naming the main vintages, for captions."""
     return f"{c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}."
+
+
+# --- How coverage is measured (issue 12, item 4; kept apart from the text above) ----------------
+
+
+def coverage_method_markdown() -> str:
+    """How coverage is measured where people live, and what the equal split assumes."""
+    return (
+        "Coverage is measured from **where people live**, not from one point per "
+        "neighbourhood. The demand points are the residential postcodes of Leeds: in Leeds, in "
+        "one of the 488 LSOAs, and not in the PO-box districts LS88, LS98 and LS99 (30,659 "
+        "postcodes, 16 to 818 per LSOA; NSPL May 2025). For each postcode the straight-line "
+        "distance to the nearest open hub is measured on the British National Grid "
+        "(EPSG:27700). An LSOA's **share within reach** is the fraction of its postcodes within "
+        "the radius, and its **residents within reach** are its residents (IoD 2025, mid-2022) "
+        "times that share, so part of a neighbourhood can be reached. The site planner uses the "
+        "same postcodes as its demand.\n\n"
+        "**What the equal split assumes.** No population count is published per postcode, so "
+        "each LSOA's residents are split equally over its residential postcodes. That assumes "
+        "every postcode houses the same number of people: a postcode of one large block of flats "
+        "counts the same as one of a few houses, and a postcode of mostly businesses still gets "
+        "a share. Within an LSOA, reach is therefore right on average but can be off where homes "
+        "are unevenly spread. Totals for Leeds and for each LSOA are unchanged by the split.\n\n"
+        "**At-risk residents** are always the residents of at-risk LSOAs (the top 20% of the "
+        "Digital Exclusion Risk Index in Leeds, or IMD 2025 deciles 1-2 when Core20 is chosen): "
+        "the same number on every page, slide and export. The planner's *risk-weighted "
+        "residents* (risk index ÷ 10 × residents) is a different measure with its own name."
+    )

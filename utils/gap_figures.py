@@ -162,6 +162,7 @@ def gap_link_html(area: str, extra: Mapping[str, str] | None = None, text: str =
 LCP_TABLE_COLUMNS = {
     cov.GAP_RANK: "Rank",
     cov.AREA: "LCP",
+    c.LCP_STATUS: "Footprint status",
     cov.UNCOVERED_AT_RISK_POP: "At-risk residents beyond reach",
     cov.AT_RISK_POP: "At-risk residents",
     cov.AT_RISK_COVERED_PCT: "% of at-risk residents within reach",
@@ -176,6 +177,8 @@ LCP_TABLE_COLUMNS = {
 # Whole-number counts in the tables (shown with thousands separators).
 COUNT_COLUMNS = (
     "At-risk residents beyond reach",
+    "Residents within reach",
+    "At-risk residents within reach",
     "At-risk residents",
     "Residents",
     "Nearest hub (m, straight line)",
@@ -184,7 +187,8 @@ COUNT_COLUMNS = (
 
 def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The LCP ranking (``rank_lcp_gaps``) with plain-English column names, rounded."""
-    out = pd.DataFrame(ranked[list(LCP_TABLE_COLUMNS)]).rename(columns=LCP_TABLE_COLUMNS)
+    keep = [col for col in LCP_TABLE_COLUMNS if col in ranked.columns]
+    out = pd.DataFrame(ranked[keep]).rename(columns=LCP_TABLE_COLUMNS)
     for col in ("At-risk residents beyond reach", "At-risk residents", "Residents"):
         out[col] = out[col].round().astype("Int64")
     for col in ("% of at-risk residents within reach", "% of residents within reach"):
@@ -194,6 +198,60 @@ def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
     )
     out["Open hubs"] = out["Open hubs"].astype("Int64")
     return out.reset_index(drop=True)
+
+
+EQUITY_DECILE = "IMD 2025 decile (1 = most deprived 10% in England)"
+EQUITY_COLUMNS = {
+    c.LCP_STATUS: "Footprint status",
+    cov.N_LSOAS: "LSOAs",
+    cov.POPULATION: "Residents",
+    cov.COVERED_POP: "Residents within reach",
+    cov.COVERED_PCT: "% of residents within reach",
+    cov.AT_RISK_POP: "At-risk residents",
+    cov.AT_RISK_COVERED_POP: "At-risk residents within reach",
+    cov.AT_RISK_COVERED_PCT: "% of at-risk residents within reach",
+}
+
+
+def equity_table(by_lsoa: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Residents within reach by IMD 2025 national decile (1-10) or by LCP (with its status).
+
+    Parameters
+    ----------
+    by_lsoa
+        ``geo.coverage.coverage_by_lsoa`` output with ``IMD_DECILE`` and/or ``LCP``.
+    by
+        ``c.IMD_DECILE`` (every decile 1-10 listed, zeros where Leeds has none) or ``c.LCP``
+        (every LCP with its footprint status, described / approximate / provisional).
+    """
+    if by not in (c.IMD_DECILE, c.LCP):
+        raise ValueError(f"The equity view groups by IMD decile or LCP, not {by!r}.")
+    summary = cov.summarise_coverage(by_lsoa, group_col=by)
+    if by == c.IMD_DECILE:
+        summary = summary[summary[cov.AREA] != cov.NO_GROUP_LABEL]
+        summary[cov.AREA] = summary[cov.AREA].astype(int)
+        summary = summary.set_index(cov.AREA).reindex(range(1, 11))
+        zero = [cov.N_LSOAS, cov.POPULATION, cov.COVERED_POP, cov.AT_RISK_POP]
+        summary[zero] = summary[zero].fillna(0)
+        summary[cov.AT_RISK_COVERED_POP] = summary[cov.AT_RISK_COVERED_POP].fillna(0)
+        summary = summary.rename_axis(EQUITY_DECILE).reset_index()
+        first = EQUITY_DECILE
+    else:
+        summary = summary.rename(columns={cov.AREA: "LCP"})
+        first = "LCP"
+    keep = [first, *[col for col in EQUITY_COLUMNS if col in summary.columns]]
+    out = pd.DataFrame(summary[keep]).rename(columns=EQUITY_COLUMNS).reset_index(drop=True)
+    for col in (
+        "LSOAs",
+        "Residents",
+        "Residents within reach",
+        "At-risk residents",
+        "At-risk residents within reach",
+    ):
+        out[col] = out[col].astype(float).round().astype("Int64")
+    for col in ("% of residents within reach", "% of at-risk residents within reach"):
+        out[col] = out[col].astype(float).round(1)
+    return out
 
 
 def _distance_m(values: pd.Series) -> pd.Series:
@@ -214,6 +272,7 @@ def lsoa_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
         c.RISK_INDEX: DERI_COLUMN,
         c.IMD_DECILE: "IMD 2025 decile",
         c.POP_TOTAL: "Residents",
+        cov.SHARE_WITHIN_REACH: "% of residents within reach",
         c.NEAREST_HUB_M: "Nearest hub (m, straight line)",
         cov.NEAREST_HUB: "Nearest hub id",
         RISK_MISSING: "Inputs missing from the index",
@@ -224,6 +283,10 @@ def lsoa_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
         out[DERI_COLUMN] = out[DERI_COLUMN].astype(float).round(2)
     if "Residents" in out:
         out["Residents"] = out["Residents"].round().astype("Int64")
+    if "% of residents within reach" in out:
+        out["% of residents within reach"] = (
+            100 * out["% of residents within reach"].astype(float)
+        ).round(1)
     if "Nearest hub (m, straight line)" in out:
         out["Nearest hub (m, straight line)"] = _distance_m(out["Nearest hub (m, straight line)"])
     return out
@@ -243,6 +306,8 @@ def lsoa_coverage_table(by_lsoa: pd.DataFrame) -> pd.DataFrame:
             c.AT_RISK,
             c.POP_TOTAL,
             c.NEAREST_HUB_M,
+            cov.SHARE_WITHIN_REACH,
+            cov.COVERED_POP,
             c.COVERED,
             RISK_MISSING,
         )
@@ -251,6 +316,9 @@ def lsoa_coverage_table(by_lsoa: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(by_lsoa[cols]).copy()
     out[c.RISK_INDEX] = out[c.RISK_INDEX].astype(float).round(2)
     out[c.NEAREST_HUB_M] = _distance_m(out[c.NEAREST_HUB_M])
+    if cov.SHARE_WITHIN_REACH in out:
+        out[cov.SHARE_WITHIN_REACH] = out[cov.SHARE_WITHIN_REACH].astype(float).round(4)
+        out[cov.COVERED_POP] = out[cov.COVERED_POP].astype(float).round(1)
     return out.sort_values(c.RISK_INDEX, ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -559,6 +627,9 @@ def top_gaps_markdown(
     for _, row in top_gaps(ranked, n).iterrows():
         lcp = str(row[cov.AREA])
         name = gap_link_html(lcp, extra) if lcp in ok else html.escape(lcp)
+        status = row.get(c.LCP_STATUS)
+        if isinstance(status, str) and status:
+            name += f" ({html.escape(status)} footprint)"
         pct = row[cov.AT_RISK_COVERED_PCT]
         share = "" if pd.isna(pct) else f" ({pct:.0f}% of its at-risk residents within reach)"
         lines.append(

@@ -727,7 +727,8 @@ def deprivation_change_by_lcp(
     pd.DataFrame
         One row per LCP (LSOAs in none are "Outside any LCP"): ``lcp_col``, N_LSOAS, POP_TOTAL,
         IMD2019_PCT, IMD2025_PCT, IMD_PCT_CHANGE (weighted means), sorted by change (most
-        relatively worsened first), then the Leeds row.
+        relatively worsened first), then the Leeds row. With ``LCP_STATUS`` in ``lsoas``, each
+        LCP's footprint status follows its name.
 
     Raises
     ------
@@ -779,4 +780,8 @@ def deprivation_change_by_lcp(
         leeds = pd.DataFrame([{lcp_col: LEEDS_GROUP, **summarise(frame)}])
         out = pd.concat([out, leeds], ignore_index=True)
     out[N_LSOAS] = out[N_LSOAS].astype("int64")
+    if c.LCP_STATUS in frame.columns:
+        # The footprint status (described / approximate / provisional) beside every LCP.
+        status = frame.dropna(subset=[c.LCP_STATUS]).groupby(lcp_col)[c.LCP_STATUS].first()
+        out.insert(1, c.LCP_STATUS, out[lcp_col].map(status).astype(object))
     return out

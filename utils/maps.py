@@ -546,7 +546,7 @@ def build_hub_map(
     if highlight_set:
         notes.append(
             f'<span style="background:#fff;border:3px solid {HIGHLIGHT_COLOUR}"></span>'
-            "high need, no hub within reach"
+            "high need, most residents beyond reach"
         )
 
     labels = (

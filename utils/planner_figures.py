@@ -16,10 +16,23 @@ from utils.constants import LAT, LCP, LON, LSOA
 
 # What each objective counts, as a plural noun ("newly reached <unit>"). Keys: geo.sites.OBJECTIVES.
 OBJECTIVE_UNITS = {
-    "at_risk": "at-risk people",
+    "at_risk": "at-risk residents",
+    "risk_weighted": "risk-weighted residents",
     "deprived": "people in IMD deciles 1–2",
     "older": "people aged 60+",
     "total": "people",
+}
+
+# One line under the objective picker saying what is counted. Keys: geo.sites.OBJECTIVES.
+OBJECTIVE_NOTES = {
+    "at_risk": "Residents of at-risk neighbourhoods (the 20% of Leeds LSOAs with the highest "
+    "Digital Exclusion Risk Index): the same at-risk residents as the Overview and Gaps pages.",
+    "risk_weighted": "Risk-weighted residents = risk index (0–10) ÷ 10 × residents, in every "
+    "neighbourhood: a weighting for planning, not a count of people at risk.",
+    "deprived": "Residents of neighbourhoods in the most deprived 20% in England (IMD 2025 "
+    "deciles 1–2, the NHS Core20).",
+    "older": "Residents aged 60 and over (mid-2022).",
+    "total": "Every resident (mid-2022).",
 }
 
 # Scenario JSON layout version; bump when the payload shape changes.
@@ -55,8 +68,13 @@ class ScenarioError(ValueError):
 
 
 def objective_unit(objective: str) -> str:
-    """The plural noun an objective counts, e.g. 'at-risk people'."""
+    """The plural noun an objective counts, e.g. 'at-risk residents'."""
     return OBJECTIVE_UNITS.get(objective, "weight")
+
+
+def objective_note(objective: str) -> str:
+    """What an objective counts, in one sentence ("" for an unknown key)."""
+    return OBJECTIVE_NOTES.get(objective, "")
 
 
 def _people(value: float) -> str:

@@ -20,7 +20,7 @@ def lcp_ranking(page, n: int = 5) -> list[tuple[str, str]]:
     out = []
     for i in range(1, n + 1):  # row 0 is the header
         cells = rows.nth(i).locator('[role="gridcell"]').all_text_contents()
-        out.append((cells[1].strip(), cells[2].strip()))
+        out.append((cells[1].strip(), cells[3].strip()))  # cells[2]: footprint status
     return out
 
 

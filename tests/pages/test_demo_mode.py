@@ -72,7 +72,9 @@ def test_real_mode_coverage_equals_coverage_computed_from_the_real_hubs_alone():
     lsoas = loaders._at_risk_lsoas((), "leeds", "top20_risk", loaders.footprints_version())
     every = loaders.load_register_hubs()
     real = every[~every[c.HUB_SAMPLE]]
-    expected = coverage_by_lsoa(lsoas, real[open_on(real, date.today())], 800)
+    expected = coverage_by_lsoa(
+        lsoas, real[open_on(real, date.today())], 800, demand=loaders.load_demand()
+    )
     pd.testing.assert_frame_equal(coverage.reset_index(drop=True), expected.reset_index(drop=True))
     demo_cov = loaders.load_coverage(800, demo=True)
     assert demo_cov[c.COVERED].sum() > coverage[c.COVERED].sum()  # the samples change the answer

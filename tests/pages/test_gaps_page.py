@@ -7,6 +7,7 @@ import pytest
 
 from tests.pages.conftest import run_page
 from utils import constants as c
+from utils import gap_figures as gf
 
 GAPS = "app_pages/gaps.py"
 TIMEOUT = 180
@@ -19,12 +20,15 @@ MARKERS = {
     "gaps_every_table": c.COVERED,
     "gaps_breakdown_table": "Contribution to the index",
     "gaps_indicator_table": "Weight in component (%)",
+    "gaps_equity_imd_decile_table": ("Residents within reach", gf.EQUITY_DECILE),
+    "gaps_equity_lcp_table": ("Residents within reach", "LCP"),
 }
 
 
 def table(at, key: str):
     """The DataFrame behind the page's st.dataframe with this key."""
-    found = [d.value for d in at.dataframe if MARKERS[key] in d.value.columns]
+    marks = MARKERS[key] if isinstance(MARKERS[key], tuple) else (MARKERS[key],)
+    found = [d.value for d in at.dataframe if set(marks) <= set(d.value.columns)]
     assert len(found) == 1, f"expected one {key}, found {len(found)}"
     return found[0]
 
@@ -49,7 +53,13 @@ def test_gaps_page_shows_ranked_tables_scatter_map_and_downloads(gaps):
     assert not at.exception
     assert at.title[0].value.startswith("Gaps")
     lcp = table(at, "gaps_lcp_table")
-    assert list(lcp.columns[:3]) == ["Rank", "LCP", "At-risk residents beyond reach"]
+    assert list(lcp.columns[:4]) == [
+        "Rank",
+        "LCP",
+        "Footprint status",
+        "At-risk residents beyond reach",
+    ]
+    assert set(lcp["Footprint status"]) <= {"described", "approximate", "provisional"}
     assert {"Residents", "Open hubs", "% of residents within reach"} <= set(lcp.columns)
     uncovered = lcp["At-risk residents beyond reach"].tolist()
     assert uncovered == sorted(uncovered, reverse=True)
@@ -65,6 +75,20 @@ def test_gaps_page_shows_ranked_tables_scatter_map_and_downloads(gaps):
     assert {"gaps_lcp_download", "gaps_lsoa_download"} <= {b.key for b in at.get("download_button")}
     assert len(at.get("plotly_chart")) >= 2  # need-vs-coverage scatter and the breakdown
     assert any("leaflet" in el.proto.srcdoc for el in at.get("iframe")), "the map should be drawn"
+
+
+def test_equity_view_shows_reach_by_imd_decile_and_by_lcp_with_status(gaps):
+    at = gaps
+    deciles = table(at, "gaps_equity_imd_decile_table")
+    assert deciles.iloc[:, 0].tolist() == list(range(1, 11))
+    assert deciles["Residents"].sum() == table(at, "gaps_equity_lcp_table")["Residents"].sum()
+    lcps = table(at, "gaps_equity_lcp_table")
+    assert lcps["Footprint status"].notna().all()
+    assert set(lcps["Footprint status"]) <= {"described", "approximate", "provisional"}
+    within = lcps["Residents within reach"].astype(float)
+    assert (within <= lcps["Residents"].astype(float) + 1).all()
+    keys = {b.key for b in at.get("download_button")}
+    assert {"gaps_equity_imd_decile_download", "gaps_equity_lcp_download"} <= keys
 
 
 def test_a_wider_radius_changes_the_lcp_ranking():

@@ -68,7 +68,7 @@ def test_recommend_places_k_sites_in_order_of_gain_and_puts_run_in_the_url():
     sites = _sites(at)
     assert len(sites) == 3
     assert list(sites["Order"]) == [1, 2, 3]
-    gains = list(sites["Newly reached at-risk people"])
+    gains = list(sites["Newly reached at-risk residents"])
     assert gains == sorted(gains, reverse=True) and gains[-1] > 0
     assert set(sites["LCP"]) == {LCP}
     shares = list(sites["Cumulative % reached"])
@@ -110,7 +110,7 @@ def test_target_share_answer_is_stated():
 def test_assumptions_are_stated_on_the_page():
     at = run_page(PAGE, timeout=180)
     text = _texts(at)
-    for phrase in ("Straight-line reach", "population-weighted centre", "No capacity limits"):
+    for phrase in ("Straight-line reach", "residential postcodes", "No capacity limits"):
         assert phrase in text
     assert "sample" in text.lower()
 

@@ -9,18 +9,22 @@ from geo.coverage import (
     AT_RISK_POP,
     COVERED_PCT,
     COVERED_POP,
+    DEMAND_RESIDENTS,
     GAP_RANK,
     HUBS_PER_10K_AT_RISK,
+    N_DEMAND,
     N_HUBS,
     NEAREST_HUB,
     NEAREST_HUB_IDX,
     NO_GROUP_LABEL,
     QUADRANT,
+    SHARE_WITHIN_REACH,
     UNCOVERED_AT_RISK_POP,
     CoverageError,
     DistanceModel,
     StraightLine,
     coverage_by_lsoa,
+    demand_points,
     distance_matrix,
     hubs_xy,
     nearest_distance,
@@ -35,10 +39,13 @@ from utils.constants import (
     HUB_ID,
     HUB_LAT,
     HUB_LON,
+    IN_LEEDS,
     LCP,
+    LCP_STATUS,
     LSOA,
     NEAREST_HUB_M,
     POP_TOTAL,
+    POSTCODE,
     PWC_X,
     PWC_Y,
     RISK_INDEX,
@@ -241,3 +248,131 @@ def test_a_custom_distance_model_can_replace_straight_line(lsoas, hubs):
     assert isinstance(Doubled(), DistanceModel)
     out = coverage_by_lsoa(lsoas, hubs, 800, model=Doubled())
     assert out[COVERED].tolist() == [False, False, True, False, False]
+
+
+# --- Coverage measured where people live (demand postcodes) ------------------------------------
+
+
+def _postcode_fixture():
+    """Two LSOAs, each with postcodes on a line; hubs placed so shares are known."""
+    lsoas = pd.DataFrame(
+        {
+            LSOA: ["E01000001", "E01000002"],
+            POP_TOTAL: [1200, 900],
+            AT_RISK: [True, False],
+        }
+    )
+    rng = np.random.default_rng(7)
+    xs = np.r_[430_000 + rng.uniform(0, 3_000, 12), 440_000 + rng.uniform(0, 3_000, 9)]
+    ys = np.r_[433_000 + rng.uniform(0, 2_000, 12), 433_000 + rng.uniform(0, 2_000, 9)]
+    demand = pd.DataFrame({LSOA: ["E01000001"] * 12 + ["E01000002"] * 9, X: xs, Y: ys})
+    hubs = pd.DataFrame(
+        {HUB_ID: ["a", "b", "c"], X: [431_000.0, 432_500.0, 441_500.0], Y: [434_000.0] * 3}
+    )
+    return lsoas, demand, hubs
+
+
+@pytest.mark.parametrize("radius", [0, 400, 800, 1200, 2000, 10_000])
+def test_share_within_reach_matches_a_brute_force_distance_computation(radius):
+    lsoas, demand, hubs = _postcode_fixture()
+    out = coverage_by_lsoa(lsoas, hubs, radius, demand=demand)
+    d = np.sqrt(
+        (demand[X].to_numpy()[:, None] - hubs[X].to_numpy()[None, :]) ** 2
+        + (demand[Y].to_numpy()[:, None] - hubs[Y].to_numpy()[None, :]) ** 2
+    ).min(axis=1)
+    for i, code in enumerate(lsoas[LSOA]):
+        mine = demand[LSOA].to_numpy() == code
+        share = (d[mine] <= radius).mean()
+        assert out[SHARE_WITHIN_REACH].iloc[i] == pytest.approx(share)
+        assert out[NEAREST_HUB_M].iloc[i] == pytest.approx(d[mine].min())
+        assert out[COVERED_POP].iloc[i] == pytest.approx(lsoas[POP_TOTAL].iloc[i] * share)
+        assert out[N_DEMAND].iloc[i] == mine.sum()
+    at_risk_share = out[SHARE_WITHIN_REACH].iloc[0]
+    assert out[UNCOVERED_AT_RISK_POP].tolist() == pytest.approx([1200 * (1 - at_risk_share), 0])
+
+
+def test_part_of_an_lsoa_can_be_within_reach():
+    lsoas = pd.DataFrame({LSOA: ["E01000001"], POP_TOTAL: [1000], AT_RISK: [True]})
+    demand = pd.DataFrame(
+        {LSOA: ["E01000001"] * 4, X: [430_000.0, 430_500, 431_000, 432_000], Y: [433_000.0] * 4}
+    )
+    hubs = pd.DataFrame({X: [430_000.0], Y: [433_000.0]})
+    out = coverage_by_lsoa(lsoas, hubs, 800, demand=demand).iloc[0]
+    assert out[SHARE_WITHIN_REACH] == 0.5  # 0 m and 500 m in; 1,000 m and 2,000 m out
+    assert out[COVERED_POP] == 500 and out[UNCOVERED_AT_RISK_POP] == 500
+    assert out[NEAREST_HUB_M] == 0.0
+    leeds = summarise_coverage(coverage_by_lsoa(lsoas, hubs, 800, demand=demand)).iloc[0]
+    assert leeds[COVERED_PCT] == 50.0
+
+
+def test_an_lsoa_without_demand_points_is_an_error_not_a_silent_zero():
+    lsoas, demand, hubs = _postcode_fixture()
+    with pytest.raises(CoverageError, match="E01000002"):
+        coverage_by_lsoa(lsoas, hubs, 800, demand=demand[demand[LSOA] == "E01000001"])
+
+
+def test_demand_points_of_other_lsoas_are_ignored():
+    lsoas, demand, hubs = _postcode_fixture()
+    extra = pd.DataFrame({LSOA: ["E09999999"], X: [431_000.0], Y: [434_000.0]})
+    a = coverage_by_lsoa(lsoas, hubs, 800, demand=demand)
+    b = coverage_by_lsoa(lsoas, hubs, 800, demand=pd.concat([demand, extra]))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_demand_points_keep_residential_leeds_postcodes_and_split_residents_equally():
+    lsoas = pd.DataFrame({LSOA: ["E01000001", "E01000002"], POP_TOTAL: [900, 100]})
+    postcodes = pd.DataFrame(
+        {
+            POSTCODE: [
+                "LS1 1AA",
+                "LS1 1AB",
+                "LS1 1AD",
+                "LS98 1AA",
+                "LS99 2BB",
+                "LS88 1XX",
+                "LS2 7EE",
+                "BD1 1AA",
+                "LS3 1ZZ",
+            ],
+            IN_LEEDS: [True, True, True, True, True, True, True, False, True],
+            LSOA: [
+                "E01000001",
+                "E01000001",
+                "E01000001",
+                "E01000001",
+                "E01000002",
+                "E01000002",
+                "E01000002",
+                "E01000002",
+                None,
+            ],
+            X: np.arange(9) * 100.0 + 430_000,
+            Y: np.full(9, 433_000.0),
+        }
+    )
+    out = demand_points(postcodes, lsoas)
+    assert out[POSTCODE].tolist() == ["LS1 1AA", "LS1 1AB", "LS1 1AD", "LS2 7EE"]
+    assert out[DEMAND_RESIDENTS].tolist() == [300.0, 300.0, 300.0, 100.0]
+    assert out[DEMAND_RESIDENTS].sum() == lsoas[POP_TOTAL].sum()
+
+
+def test_demand_points_raise_when_an_lsoa_has_only_po_boxes():
+    lsoas = pd.DataFrame({LSOA: ["E01000001"], POP_TOTAL: [900]})
+    postcodes = pd.DataFrame(
+        {POSTCODE: ["LS98 1AA"], IN_LEEDS: [True], LSOA: ["E01000001"], X: [1.0], Y: [2.0]}
+    )
+    with pytest.raises(CoverageError, match="no residential postcode"):
+        demand_points(postcodes, lsoas)
+
+
+def test_lcp_summary_carries_the_footprint_status(lsoas, hubs):
+    frame = lsoas.assign(
+        **{LCP_STATUS: ["described", "described", "approximate", "provisional", "provisional"]}
+    )
+    frame[LCP] = ["A", "A", "B", "C", "C"]
+    out = summarise_coverage(coverage_by_lsoa(frame, hubs, 800), group_col=LCP)
+    assert dict(zip(out[AREA], out[LCP_STATUS], strict=True)) == {
+        "A": "described",
+        "B": "approximate",
+        "C": "provisional",
+    }

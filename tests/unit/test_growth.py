@@ -373,6 +373,16 @@ def test_lsoas_outside_every_lcp_are_grouped_not_dropped():
     assert out[g.N_LSOAS].sum() == 3
 
 
+def test_deprivation_change_names_each_lcps_footprint_status():
+    lsoas = _lsoas().assign(
+        **{c.LCP: ["P", "P", "Q"], c.LCP_STATUS: ["described", "described", "provisional"]}
+    )
+    out = g.deprivation_change_by_lcp(lsoas).set_index(c.LCP)
+    assert out.loc["P", c.LCP_STATUS] == "described"
+    assert out.loc["Q", c.LCP_STATUS] == "provisional"
+    assert pd.isna(out.loc[g.LEEDS_GROUP, c.LCP_STATUS])
+
+
 def test_an_lsoa_in_two_lcps_is_rejected():
     footprints = pd.DataFrame({c.LSOA: ["E1", "E1", "E3"], c.LCP: ["P", "Q", "Q"]})
     with pytest.raises(g.GrowthError, match="E1"):

@@ -93,7 +93,7 @@ def test_coverage_curve_shows_share_line_gain_bars_chosen_k_and_target():
     assert list(line.y) == pytest.approx([40.0, 64.0, 76.0, 80.0])
     chosen = fig.data[2]
     assert list(chosen.x) == [2] and list(chosen.y) == pytest.approx([76.0])
-    assert "at-risk people" in fig.layout.yaxis2.title.text  # the % axis, drawn on the left
+    assert "at-risk residents" in fig.layout.yaxis2.title.text  # the % axis, drawn on the left
     assert fig.data[1].yaxis == "y2" and fig.layout.yaxis2.side == "left"
     assert any(s.y0 == pytest.approx(75.0) for s in fig.layout.shapes)
 
@@ -196,4 +196,12 @@ def test_comparison_figure_draws_one_curve_per_scenario():
 
 def test_scenario_label_reads_like_a_sentence():
     label = pf.scenario_label(_scenario(), OBJECTIVES)
-    assert label == "Seacroft · 2 new hubs · 800 m · At-risk people reached · LSOA centres"
+    assert label == "Seacroft · 2 new hubs · 800 m · At-risk residents reached · LSOA centres"
+
+
+def test_every_objective_says_what_it_counts_and_risk_weighted_is_not_a_head_count():
+    from geo.sites import OBJECTIVES
+
+    assert set(pf.OBJECTIVE_NOTES) == set(OBJECTIVES) == set(pf.OBJECTIVE_UNITS)
+    assert "same at-risk residents" in pf.objective_note("at_risk")
+    assert "not a count of people at risk" in pf.objective_note("risk_weighted")

@@ -21,6 +21,7 @@ from geo.sites import (
     ParameterError,
     SiteError,
     WeightError,
+    collapse_demand,
     coverage_curve,
     coverage_curve_from_matrix,
     demand_weights,
@@ -30,6 +31,7 @@ from geo.sites import (
     recommendation_table,
     sites_needed_for_share,
     sites_needed_for_share_from_matrix,
+    spread_to_postcodes,
 )
 from utils.constants import (
     AT_RISK,
@@ -125,6 +127,74 @@ def test_reach_is_optimal_when_many_candidates_are_dominated(seed):
     for k in (1, 2, 3, 4):
         rec = recommend_sites_from_matrix(cost, w, k, 350.0)
         assert rec.after_weight == pytest.approx(_brute_force(cost, w, k, 350.0))
+
+
+def _postcode_frames(seed: int, n_points: int = 60, n_cand: int = 8, n_existing: int = 2):
+    """Many clustered demand points (postcode-like, X/Y) so several share a candidate set."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 1_000, (6, 2))
+    pts = centres[rng.integers(0, 6, n_points)] + rng.normal(0, 120, (n_points, 2))
+    demand = pd.DataFrame(
+        {
+            LSOA: [f"E0100{i % 6:04d}" for i in range(n_points)],
+            X: ORIGIN[0] + pts[:, 0],
+            Y: ORIGIN[1] + pts[:, 1],
+            "w": rng.integers(0, 30, n_points).astype(float),
+        }
+    )
+    cand = ORIGIN + rng.uniform(0, 1_000, (n_cand, 2))
+    ex = ORIGIN + rng.uniform(0, 1_000, (n_existing, 2))
+    candidates = pd.DataFrame(
+        {HUB_NAME: [f"Venue {j}" for j in range(n_cand)], X: cand[:, 0], Y: cand[:, 1]}
+    )
+    hubs = pd.DataFrame({X: ex[:, 0], Y: ex[:, 1]})
+    return demand, candidates, hubs
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_collapsed_postcode_demand_keeps_the_brute_force_optimum(seed, k):
+    demand, candidates, hubs = _postcode_frames(seed)
+    d = demand[[X, Y]].to_numpy()
+    cost = cdist(d, candidates[[X, Y]].to_numpy())
+    ex = cdist(d, hubs[[X, Y]].to_numpy())
+    w = demand["w"].to_numpy()
+    rec = recommend_sites(demand, candidates, hubs, "w", k, RADIUS)
+    assert rec.after_weight == pytest.approx(_brute_force(cost, w, k, RADIUS, ex))
+    assert rec.total_weight == pytest.approx(w.sum())
+    assert rec.before_weight == pytest.approx(w[(ex <= RADIUS).any(axis=1)].sum())
+    # Same answer as the uncollapsed matrix.
+    full = recommend_sites_from_matrix(cost, w, k, RADIUS, ex)
+    assert rec.after_weight == pytest.approx(full.after_weight)
+
+
+def test_collapse_merges_points_reached_by_the_same_candidates():
+    demand, candidates, hubs = _postcode_frames(5, n_points=200)
+    d = demand[[X, Y]].to_numpy()
+    cost, w, ex_cost, group = collapse_demand(
+        d, demand["w"].to_numpy(), candidates[[X, Y]].to_numpy(), hubs[[X, Y]].to_numpy(), RADIUS
+    )
+    assert len(w) < len(demand) and w.sum() == pytest.approx(demand["w"].sum())
+    full = cdist(d, candidates[[X, Y]].to_numpy()) <= RADIUS
+    before = (cdist(d, hubs[[X, Y]].to_numpy()) <= RADIUS).any(axis=1)
+    for g in range(len(w)):
+        members = np.flatnonzero(group == g)
+        if before[members].any():
+            assert before[members].all() and (ex_cost[g] == 0).all()
+            continue
+        # Every member is reached by exactly the candidates the group's row says.
+        assert (full[members] == (cost[g] <= RADIUS)).all()
+
+
+def test_spread_to_postcodes_splits_each_lsoa_weight_equally():
+    lsoas = pd.DataFrame({LSOA: ["E01000001", "E01000002"], "w": [90.0, 10.0]})
+    points = pd.DataFrame(
+        {LSOA: ["E01000001"] * 3 + ["E01000002", "E01999999"], X: [1.0] * 5, Y: [2.0] * 5}
+    )
+    out = spread_to_postcodes(points, lsoas, "w")
+    assert out["w"].tolist() == [30.0, 30.0, 30.0, 10.0]
+    with pytest.raises(WeightError, match="no residential postcode"):
+        spread_to_postcodes(points[points[LSOA] != "E01000002"], lsoas, "w")
 
 
 def test_sparse_model_agrees_with_spopt_from_cost_matrix():
@@ -435,31 +505,39 @@ def test_demand_weights_for_each_objective():
     assert list(demand_weights(lsoas, "total")) == [1000.0, 2000.0]
     assert list(demand_weights(lsoas, "older")) == [300.0, 100.0]
     assert list(demand_weights(lsoas, "deprived")) == [1000.0, 0.0]
-    assert list(demand_weights(lsoas, "at_risk")) == [500.0, 500.0]
+    assert list(demand_weights(lsoas, "risk_weighted")) == [500.0, 500.0]
+    lsoas[AT_RISK] = [False, True]
+    assert list(demand_weights(lsoas, "at_risk")) == [0.0, 2000.0]
     with pytest.raises(ParameterError):
         demand_weights(lsoas, "happiness")
 
 
-def test_at_risk_weight_reads_the_risk_index_on_its_0_to_10_scale():
+def test_risk_weighted_weight_reads_the_risk_index_on_its_0_to_10_scale():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 1000.0, 1000.0], RISK_INDEX: [10.0, 0.0, 7.5]})
-    assert list(demand_weights(lsoas, "at_risk")) == [1000.0, 0.0, 750.0]
+    assert list(demand_weights(lsoas, "risk_weighted")) == [1000.0, 0.0, 750.0]
 
 
-def test_at_risk_weight_ignores_the_boolean_at_risk_flag():
+def test_risk_weighted_weight_ignores_the_boolean_at_risk_flag():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 2000.0], RISK_INDEX: [5.0, 2.5]})
     lsoas[AT_RISK] = [True, False]
-    assert list(demand_weights(lsoas, "at_risk")) == [500.0, 500.0]
+    assert list(demand_weights(lsoas, "risk_weighted")) == [500.0, 500.0]
+
+
+def test_at_risk_weight_is_all_residents_of_flagged_lsoas_only():
+    lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 2000.0], RISK_INDEX: [9.0, 1.0]})
+    lsoas[AT_RISK] = [True, False]
+    assert list(demand_weights(lsoas, "at_risk")) == [1000.0, 0.0]
 
 
 def test_risk_index_off_its_0_to_10_scale_is_rejected():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0], RISK_INDEX: [12.0]})
     with pytest.raises(WeightError, match="0–10"):
-        demand_weights(lsoas, "at_risk")
+        demand_weights(lsoas, "risk_weighted")
 
 
 def test_missing_risk_index_gives_nan_weight_not_zero():
     lsoas = pd.DataFrame({POP_TOTAL: [1000.0, 1000.0], RISK_INDEX: [5.0, None]})
-    w = demand_weights(lsoas, "at_risk")
+    w = demand_weights(lsoas, "risk_weighted")
     assert w.iloc[0] == 500.0
     assert np.isnan(w.iloc[1])
 
@@ -469,3 +547,27 @@ def test_missing_imd_decile_gives_nan_weight_not_zero():
     w = demand_weights(lsoas, "deprived")
     assert w.iloc[0] == 1000.0
     assert np.isnan(w.iloc[1])
+
+
+def test_collapse_stays_exact_even_if_the_set_hashes_collide(monkeypatch):
+    import geo.sites as sites
+
+    class ZeroHashes:
+        def integers(self, low, high, size, dtype):
+            return np.zeros(size, dtype=dtype)
+
+    demand, candidates, hubs = _postcode_frames(9, n_points=120)
+    d = demand[[X, Y]].to_numpy()
+    args = (d, demand["w"].to_numpy(), candidates[[X, Y]].to_numpy(), hubs[[X, Y]].to_numpy())
+    honest = collapse_demand(*args, RADIUS)
+    monkeypatch.setattr(sites.np.random, "default_rng", lambda seed: ZeroHashes())
+    fallback = collapse_demand(*args, RADIUS)
+    assert len(fallback[1]) == len(honest[1])  # same number of groups despite equal hashes
+    full = cdist(d, candidates[[X, Y]].to_numpy()) <= RADIUS
+    before = (cdist(d, hubs[[X, Y]].to_numpy()) <= RADIUS).any(axis=1)
+    group = fallback[3]
+    for g in range(len(fallback[1])):
+        members = np.flatnonzero(group == g)
+        assert (before[members] == before[members[0]]).all()
+        if not before[members[0]]:  # points reached already form one group, whatever else
+            assert (full[members] == full[members[0]]).all()
