@@ -20,6 +20,7 @@ from utils.risk import (
     DEFAULT_SPEC,
     RISK_MISSING,
 )
+from utils.text import html_text
 from utils.view_state import ALL_LEEDS, ParamSpec
 
 # --- Settings a user can change on the Gaps page ----------------------------------------------
@@ -132,7 +133,7 @@ def gaps_href(area: str, extra: Mapping[str, str] | None = None) -> str:
 def gap_link_html(area: str, extra: Mapping[str, str] | None = None, text: str = "") -> str:
     """An HTML link to the Gaps page that opens in the same tab (markdown links open new tabs)."""
     href = html.escape(gaps_href(area, extra), quote=True)
-    label = html.escape(text or area)
+    label = html_text(text or area)
     return f'<a href="{href}" target="_self">{label}</a>'
 
 
@@ -521,7 +522,7 @@ def top_gaps_markdown(
     lines = []
     for _, row in top_gaps(ranked, n).iterrows():
         lcp = str(row[cov.AREA])
-        name = gap_link_html(lcp, extra) if lcp in ok else html.escape(lcp)
+        name = gap_link_html(lcp, extra) if lcp in ok else html_text(lcp)
         pct = row[cov.AT_RISK_COVERED_PCT]
         share = "" if pd.isna(pct) else f" ({pct:.0f}% of its at-risk residents within reach)"
         lines.append(
