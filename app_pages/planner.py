@@ -30,9 +30,25 @@ CANDIDATE_LABELS = {
 # URL parameters of this page (the shared sidebar owns area and r).
 SPECS = [
     ParamSpec("k", DEFAULT_K, int, lambda v: K_MIN <= v <= K_MAX, "number of new hubs"),
-    ParamSpec("obj", DEFAULT_OBJECTIVE, str, lambda v: v in OBJECTIVES, "objective"),
-    ParamSpec("target", DEFAULT_TARGET_PCT, int, lambda v: v in TARGET_CHOICES, "target share"),
-    ParamSpec("run", 0, int, lambda v: v in (0, 1), "run setting"),
+    ParamSpec(
+        "obj", DEFAULT_OBJECTIVE, str, lambda v: v in OBJECTIVES, "objective", OBJECTIVES.get
+    ),
+    ParamSpec(
+        "target",
+        DEFAULT_TARGET_PCT,
+        int,
+        lambda v: v in TARGET_CHOICES,
+        "target share",
+        lambda v: f"{v}%",
+    ),
+    ParamSpec(
+        "run",
+        0,
+        int,
+        lambda v: v in (0, 1),
+        "run setting",
+        lambda _v: "the settings without a recommendation",
+    ),
 ]
 # URL parameter -> widget key.
 _WIDGETS = {"k": "planner_k", "obj": "planner_objective", "target": "planner_target"}

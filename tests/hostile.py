@@ -25,7 +25,8 @@ HOSTILE = [
 
 # A backslash-escaped ASCII punctuation character is shown literally by Markdown.
 _ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")
-_REMOTE = re.compile(rf"(?:https?:)?//{re.escape(HOST)}", re.I)
+# A GFM autolink ("http://…") or a link/image destination naming the other host.
+_REMOTE = re.compile(rf"https?://{re.escape(HOST)}|\]\(\s*<?(?:https?:)?//{re.escape(HOST)}", re.I)
 _REMOTE_ATTR = re.compile(rf"(?:src|href)\s*=\s*[\"']?(?:https?:)?//{re.escape(HOST)}", re.I)
 
 
@@ -34,7 +35,7 @@ def assert_inert_markdown(body: str) -> None:
     live = _ESCAPED.sub("\x00", body)
     assert EVALUATED not in body, body[:200]
     assert not _REMOTE.search(live), f"Markdown would reach another host: {body[:300]!r}"
-    for tag in ("<script", "<img", "![", "](http"):
+    for tag in ("<script", "<img", "<a ", "![", "](http", "](//"):
         assert tag not in live.lower(), f"live {tag!r} in Markdown: {body[:300]!r}"
 
 

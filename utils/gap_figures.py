@@ -91,11 +91,30 @@ def weights_valid(weights: Weights) -> bool:
 def gap_specs() -> list[ParamSpec]:
     """URL parameters of the Gaps page: risk weights, at-risk definition, scaling."""
     return [
-        ParamSpec("w", DEFAULT_WEIGHTS, parse_weights, weights_valid, "risk weights"),
         ParamSpec(
-            "def", DEFAULT_AT_RISK, str, lambda v: v in AT_RISK_DEFINITIONS, "at-risk definition"
+            "w",
+            DEFAULT_WEIGHTS,
+            parse_weights,
+            weights_valid,
+            "risk weights",
+            lambda _v: "the default weights",
         ),
-        ParamSpec("scale", DEFAULT_SCALING, str, lambda v: v in SCALINGS, "scaling"),
+        ParamSpec(
+            "def",
+            DEFAULT_AT_RISK,
+            str,
+            lambda v: v in AT_RISK_DEFINITIONS,
+            "at-risk definition",
+            AT_RISK_SHORT.get,
+        ),
+        ParamSpec(
+            "scale",
+            DEFAULT_SCALING,
+            str,
+            lambda v: v in SCALINGS,
+            "scaling",
+            lambda v: f"“{SCALINGS[v].split(' (')[0]}”",
+        ),
     ]
 
 

@@ -19,6 +19,9 @@ ELLIPSIS = "…"
 # that could reorder or hide the text around them.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _PUNCT = frozenset(string.punctuation)
+# Markdown's (and Streamlit's) active characters. Line-start syntax ("- ", "1. ", "# ") cannot
+# arise inside a line, and ``plain`` turns line breaks into spaces, so "-", "." and the like stay.
+_MARKDOWN = frozenset("\\`*_[](){}<>#+!|~$:&@")
 
 
 def plain(value: object, limit: int | None = QUOTE_LIMIT) -> str:
@@ -46,12 +49,13 @@ def plain(value: object, limit: int | None = QUOTE_LIMIT) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash-escape every ASCII punctuation character, so Markdown shows the text literally.
+    """Backslash-escape Markdown's active characters, so Markdown shows the text literally.
 
-    CommonMark allows a backslash before any ASCII punctuation; escaping all of it covers links,
-    images, emphasis, HTML tags, Streamlit's ``:colour[…]``/``:icon:`` directives and ``$`` maths.
+    CommonMark allows a backslash before any ASCII punctuation; this covers links, images,
+    autolinks, emphasis, HTML tags, entities, Streamlit's ``:colour[…]``/``:icon:`` directives
+    and ``$`` maths.
     """
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
+    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in text)
 
 
 def md(value: object, limit: int | None = QUOTE_LIMIT) -> str:
@@ -60,7 +64,7 @@ def md(value: object, limit: int | None = QUOTE_LIMIT) -> str:
     Examples
     --------
     >>> md("![x](http://h/x.png)")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/x\\\\.png\\\\)'
+    '\\\\!\\\\[x\\\\]\\\\(http\\\\://h/x.png\\\\)'
     """
     return escape_markdown(plain(value, limit))
 
