@@ -40,6 +40,8 @@ from utils.constants import (
     X,
     Y,
 )
+from utils.text import plain
+from utils.uploads import MAX_REGISTER_ROWS, check_row_count, check_workbook_size
 
 # New register column (not in utils/constants.py): free-text caveats, e.g. an imprecise date.
 HUB_NOTES = "notes"
@@ -307,12 +309,15 @@ def read_register_file(data: bytes, filename: str) -> pd.DataFrame:
     ------
     HubRegisterError
         If the file is empty, not UTF-8 (with the line of the first bad byte), not a readable
-        CSV/XLSX, or lacks a required column (name, postcode, opened).
+        CSV/XLSX, an XLSX that unzips too large, lacks a required column (name, postcode,
+        opened), or has no data rows or more than ``MAX_REGISTER_ROWS``.
     """
     lower = filename.lower()
+    filename = plain(filename)  # quoted in messages: one line, truncated
     if not data:
         raise HubRegisterError(f"{filename} is empty.")
     if lower.endswith((".xlsx", ".xlsm")):
+        check_workbook_size(data, filename, HubRegisterError)
         try:
             raw = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
         except Exception as err:  # openpyxl raises many types for a corrupt file
@@ -337,14 +342,17 @@ def read_register_file(data: bytes, filename: str) -> pd.DataFrame:
     raw = raw.rename(columns={c: _canonical_header(c) for c in raw.columns})
     dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     if dupes:
-        raise HubRegisterError(f"{filename} has the column(s) {', '.join(dupes)} more than once.")
+        raise HubRegisterError(
+            f"{filename} has the column(s) {plain(', '.join(dupes))} more than once."
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise HubRegisterError(
             f"{filename} is missing the column(s): {', '.join(missing)}. "
-            f"Found: {', '.join(map(str, raw.columns)) or 'none'}. "
+            f"Found: {plain(', '.join(map(str, raw.columns)), limit=200) or 'none'}. "
             f"Expected columns: {', '.join(REGISTER_COLUMNS)}."
         )
+    check_row_count(len(raw), MAX_REGISTER_ROWS, filename, "register rows", HubRegisterError)
     return raw.astype(object).where(raw.notna(), None)
 
 
