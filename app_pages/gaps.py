@@ -22,6 +22,7 @@ from utils.risk import (
     RiskError,
     risk_breakdown,
 )
+from utils.text import escape_markdown, md, plain
 from utils.view_state import ALL_LEEDS, decode_params, lsoas_in_area
 
 WEIGHT_KEYS = {comp.key: f"gaps_w_{comp.key}" for comp in DEFAULT_SPEC}
@@ -99,7 +100,7 @@ st.title("Gaps: high need, no hub within reach")
 st.caption(
     f"Reach: {radius:,} m in a straight line from an LSOA's population-weighted centre to an "
     "open hub (change it in the sidebar). "
-    + ("All of Leeds." if area == ALL_LEEDS else f"Showing {area}; the LCP ranking is city-wide.")
+    + ("All of Leeds." if area == ALL_LEEDS else f"Showing {md(area)}; the LCP ranking is city-wide.")
 )
 
 with st.container(border=True):
@@ -159,7 +160,7 @@ cols = st.columns(4)
 for col, fig in zip(cols, gf.coverage_headlines(headline_row, radius, at_risk), strict=True):
     col.metric(fig.label, fig.value)
     col.caption(fig.source)
-st.caption(gf.hub_count_text(hubs, area))
+st.caption(escape_markdown(plain(gf.hub_count_text(hubs, area), limit=None)))
 missing = gf.missing_inputs_summary(area_cov)
 if missing:
     st.info(missing)
@@ -169,7 +170,7 @@ st.subheader("LCPs ranked by at-risk residents beyond reach")
 lcp_table = gf.lcp_gap_table(ranked)
 if area != ALL_LEEDS:
     rank = int(ranked.loc[ranked[AREA] == area, GAP_RANK].iloc[0])
-    st.markdown(f"**{area}** ranks **{rank} of {len(ranked)}**.")
+    st.markdown(f"**{md(area)}** ranks **{rank} of {len(ranked)}**.")
 st.dataframe(
     lcp_table,
     hide_index=True,
@@ -195,7 +196,7 @@ st.caption(
 )
 
 # --- LSOA gaps -----------------------------------------------------------------------------
-where = "Leeds" if area == ALL_LEEDS else area
+where = "Leeds" if area == ALL_LEEDS else md(area)  # Markdown: headings, messages, labels
 st.subheader(f"Neighbourhoods (LSOAs) at risk with no hub within reach — {where}")
 st.caption(
     f"At risk: {gf.AT_RISK_SHORT[at_risk]}. Ordered by "
