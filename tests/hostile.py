@@ -35,7 +35,8 @@ def assert_inert_markdown(body: str) -> None:
     live = _ESCAPED.sub("\x00", body)
     assert EVALUATED not in body, body[:200]
     assert not _REMOTE.search(live), f"Markdown would reach another host: {body[:300]!r}"
-    for tag in ("<script", "<img", "<a ", "![", "](http", "](//"):
+    assert not _REMOTE_ATTR.search(live), f"HTML in Markdown would reach another host: {body[:300]!r}"
+    for tag in ("<script", "<img", "![", "](http", "](//"):
         assert tag not in live.lower(), f"live {tag!r} in Markdown: {body[:300]!r}"
 
 

@@ -356,17 +356,23 @@ def read_register_file(data: bytes, filename: str) -> pd.DataFrame:
     return raw.astype(object).where(raw.notna(), None)
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy whose text cells cannot run as formulas when opened in Excel.
 
     Text starting with =, +, -, @, tab or carriage return (also after leading spaces, and the
-    full-width forms) gets a leading apostrophe. Numbers stay numbers.
+    full-width forms) gets a leading apostrophe. Control characters that a workbook cannot hold
+    (XML 1.0 forbids them; openpyxl refuses the whole file) become "\ufffd". Numbers stay numbers.
     """
     out = df.copy()
 
     def fix(v: object) -> object:
-        if isinstance(v, str) and v.lstrip(" ").startswith(_DANGEROUS_PREFIXES):
-            return "'" + v
+        if isinstance(v, str):
+            v = _XML_ILLEGAL.sub("\ufffd", v)
+            if v.lstrip(" ").startswith(_DANGEROUS_PREFIXES):
+                return "'" + v
         return v
 
     for col in out.columns:

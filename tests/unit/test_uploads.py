@@ -104,3 +104,13 @@ def test_file_names_in_messages_are_one_line_and_truncated():
     with pytest.raises(HubRegisterError) as err:
         read_register_file(b"", "x" * 10_000 + "\n.csv")
     assert len(str(err.value)) < 100 and "\n" not in str(err.value)
+
+
+def test_control_characters_never_break_the_excel_download():
+    from utils.exports import table_xlsx
+    from utils.hubs import excel_safe
+
+    df = pd.DataFrame({"name": ["Ctrl\x00\x07\x1b[31m\r\nnext", "=1+1"]})
+    safe = excel_safe(df)
+    assert safe["name"].tolist() == ["Ctrl\ufffd\ufffd\ufffd[31m\r\nnext", "'=1+1"]
+    assert table_xlsx(df)[:2] == b"PK"
