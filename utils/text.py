@@ -55,7 +55,13 @@ def escape_markdown(text: str) -> str:
     autolinks, emphasis, HTML tags, entities, Streamlit's ``:colour[…]``/``:icon:`` directives
     and ``$`` maths.
     """
-    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in text)
+    # ":" matters only before a non-space (":icon:", ":red[", "http://"): "Gaps: HATCH" stays.
+    return "".join(
+        "\\" + ch
+        if ch in _MARKDOWN and not (ch == ":" and text[i + 1 : i + 2] in ("", " "))
+        else ch
+        for i, ch in enumerate(text)
+    )
 
 
 def md(value: object, limit: int | None = QUOTE_LIMIT) -> str:
