@@ -10,8 +10,18 @@ st.set_page_config(
     layout="wide",
 )
 
+# The default page answers at "/" only: st.navigation gives it the path "" whatever its url_path.
+# So "/overview" (the address people type, and the presenter's slide name) is a hidden page that
+# opens the Overview with the same parameters; the default page's own path name is never shown.
+OVERVIEW = st.Page("app_pages/overview.py", title="Overview", url_path="home", default=True)
+
+
+def _open_overview() -> None:
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
 PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", url_path="overview", default=True),
+    OVERVIEW,
     st.Page("app_pages/map.py", title="Map", url_path="map"),
     st.Page("app_pages/gaps.py", title="Gaps", url_path="gaps"),
     st.Page("app_pages/planner.py", title="Site planner", url_path="planner"),
@@ -20,7 +30,11 @@ PAGES = [
     st.Page("app_pages/about.py", title="About the data", url_path="about"),
 ]
 
-page = st.navigation(PAGES)
+OVERVIEW_ALIAS = st.Page(
+    _open_overview, title="Overview", url_path="overview", visibility="hidden"
+)
+
+page = st.navigation([*PAGES, OVERVIEW_ALIAS])
 common.init_shared_view()
 # The default page answers at "/" (its url_path reads ""), so slides name it "overview".
 common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})

@@ -16,6 +16,7 @@ from utils.exports import table_csv, table_xlsx
 from utils.indicators import indicator_label
 from utils.maps import map_document
 from utils.slides import Slide, build_slides, slide_index
+from utils.text import md
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
 
 _STATE_KEYS = {
@@ -261,6 +262,7 @@ def presenter_bar(pages: dict[str, object]) -> None:
         args=(slides[max(i - 1, 0)],),
     )
     title = slides[i].title if i >= 0 else "Presenter mode: press → or Next to start the slides"
+    title = md(title, limit=None)  # a slide title names the chosen LCP
     cols[1].markdown(f"**Slide {i + 1} of {len(slides)} — {title}**" if i >= 0 else f"**{title}**")
     cols[2].button(
         "Next ▶",

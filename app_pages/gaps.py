@@ -23,6 +23,7 @@ from utils.risk import (
     RiskError,
     risk_breakdown,
 )
+from utils.text import escape_markdown, md, plain
 from utils.view_state import ALL_LEEDS, decode_params, lsoas_in_area
 
 WEIGHT_KEYS = {comp.key: f"gaps_w_{comp.key}" for comp in DEFAULT_SPEC}
@@ -100,7 +101,7 @@ st.title("Gaps: high need, beyond reach of a hub")
 st.caption(
     f"Reach: {radius:,} m in a straight line from where people live (each LSOA's residential "
     "postcodes, residents split equally) to an open hub (change it in the sidebar). "
-    + ("All of Leeds." if area == ALL_LEEDS else f"Showing {area}; the LCP ranking is city-wide.")
+    + ("All of Leeds." if area == ALL_LEEDS else f"Showing {md(area)}; the LCP ranking is city-wide.")
 )
 
 with st.container(border=True):
@@ -162,7 +163,7 @@ cols = st.columns(4)
 for col, fig in zip(cols, gf.coverage_headlines(headline_row, radius, at_risk), strict=True):
     col.metric(fig.label, fig.value)
     col.caption(fig.source)
-st.caption(gf.hub_count_text(hubs, area))
+st.caption(escape_markdown(plain(gf.hub_count_text(hubs, area), limit=None)))
 missing = gf.missing_inputs_summary(area_cov)
 if missing:
     st.info(missing)
@@ -172,7 +173,7 @@ st.subheader(common.titled("LCPs ranked by at-risk residents beyond reach"))
 lcp_table = gf.lcp_gap_table(ranked)
 if area != ALL_LEEDS:
     rank = int(ranked.loc[ranked[AREA] == area, GAP_RANK].iloc[0])
-    st.markdown(f"**{area}** ranks **{rank} of {len(ranked)}**.")
+    st.markdown(f"**{md(area)}** ranks **{rank} of {len(ranked)}**.")
 st.dataframe(
     lcp_table,
     hide_index=True,
@@ -225,7 +226,7 @@ for tab, group, name in (
         )
 
 # --- LSOA gaps -----------------------------------------------------------------------------
-where = "Leeds" if area == ALL_LEEDS else area
+where = "Leeds" if area == ALL_LEEDS else md(area)  # Markdown: headings, messages, labels
 st.subheader(common.titled(f"Neighbourhoods (LSOAs) at risk, mostly beyond reach — {where}"))
 st.caption(
     f"At risk: {gf.AT_RISK_SHORT[at_risk]}. Listed when fewer than half of the LSOA's "

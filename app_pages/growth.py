@@ -11,6 +11,7 @@ from utils import constants as c
 from utils import growth as g
 from utils import growth_figures as gf
 from utils.maps import fit_to_area
+from utils.text import md
 from utils.view_state import ParamSpec, decode_params
 
 DATE_KEY = "growth_date"
@@ -94,7 +95,7 @@ def network_as_of() -> None:
         st.session_state[DATE_KEY] = values[DATE_PARAM]
         if notices:
             st.warning(
-                f"The link's date '{st.query_params.get(DATE_PARAM)}' is not a month of the "
+                f"The link's date “{md(st.query_params.get(DATE_PARAM))}” is not a month of the "
                 f"network's life (use YYYY-MM, {options[0]:%Y-%m} to {today:%Y-%m}); "
                 "showing today instead."
             )

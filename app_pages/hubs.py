@@ -29,6 +29,7 @@ from utils.hubs import (
 )
 from utils.maps import fit_to_area
 from utils.planner_figures import row_errors_table
+from utils.text import escape_markdown, md, message, plain
 from utils.view_state import ALL_LEEDS
 
 STATUS_OPEN, STATUS_CLOSED, STATUS_ALL = "Open now", "Closed", "All"
@@ -144,25 +145,30 @@ def _numbered(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- rendering helpers ------------------------------------------------------------------------
-def _commit(write: Callable[[], int], done: str, what: str = "register") -> None:
-    """Run one database write; on success flash ``done`` (``{version}`` filled in) and rerun.
+def _commit(write: Callable[[], int], done: Callable[[int], str], what: str = "register") -> None:
+    """Run one database write; on success flash ``done(version)`` and rerun.
 
-    On failure the store has rolled back, so say that what was in force still is.
+    ``done`` is a function, not a template: messages quote user text (``utils.text.message``),
+    which must never pass through ``str.format``. On failure the store has rolled back, so say
+    that what was in force still is.
     """
     try:
         version = write()
     except RegisterStoreError as err:
-        st.error(f"{err} The {what} in force is unchanged.")
+        st.error(f"{escape_markdown(str(err))} The {what} in force is unchanged.")
         return
-    st.session_state["hubs_flash"] = done.format(version=version)
+    st.session_state["hubs_flash"] = done(version)
     st.rerun()
 
 
 def _save(df: pd.DataFrame, reason: str, action: str, done: str) -> None:
-    """Save a validated register as a new version, then rerun so every view shows it."""
+    """Save a validated register as a new version, then rerun so every view shows it.
+
+    ``done`` is Markdown with any user text already quoted (``utils.text.message``).
+    """
     _commit(
         lambda: loaders.register_store().save(df, reason, action=action),
-        f"{done} Saved as version {{version}}.",
+        lambda version: f"{done} Saved as version {version}.",
     )
 
 
@@ -219,7 +225,7 @@ with tab_register:
     )
     samples = f3.toggle("Include illustrative samples", value=True, key="hubs_samples")
     shown = _filter(table, view["area"], status, samples, search)
-    area_note = "" if view["area"] == ALL_LEEDS else f" in {view['area']} (sidebar area)"
+    area_note = "" if view["area"] == ALL_LEEDS else f" in {md(view['area'])} (sidebar area)"
     st.caption(f"{len(shown)} of {len(table)} register rows{area_note}.")
     # The map follows the real-hubs rule like every figure; the table lists every row.
     on_map = hubs_for_mode(shown[shown[OPEN_NOW]], demo)
@@ -323,7 +329,8 @@ with tab_add:
             st.error("Give a reason for the change (it is kept in the history).")
         else:
             s["hubs_add_clear"] = True
-            _save(_storable(valid), s["hubs_add_reason"], "add", f"Added {s['hubs_add_name']}.")
+            added = message("Added {name}.", name=s["hubs_add_name"])
+            _save(_storable(valid), s["hubs_add_reason"], "add", added)
 
     st.subheader("Close a hub")
     open_hubs = table[table[OPEN_NOW]]
@@ -333,7 +340,7 @@ with tab_add:
             "Hub to close",
             list(names),
             index=None,
-            format_func=lambda i: f"{names.get(i, i)} ({i})",
+            format_func=lambda i: f"{plain(names.get(i, i))} ({i})",
             key="hubs_close_hub",
             placeholder="Choose an open hub",
         )
@@ -352,7 +359,8 @@ with tab_add:
             if errors:
                 _show_errors(errors, "The hub was not closed", "hubs_close_errors")
             else:
-                _save(_storable(valid), close_reason, "close", f"Closed {names[hub_id]}.")
+                closed = message("Closed {name}.", name=names[hub_id])
+                _save(_storable(valid), close_reason, "close", closed)
 
 with tab_edit:
     st.caption(
@@ -397,12 +405,12 @@ with tab_upload:
         try:
             raw, valid, errors = loaders.load_register_upload(upload.getvalue(), upload.name)
         except HubRegisterError as err:
-            st.error(f"{err} Nothing was changed.")
+            st.error(f"{escape_markdown(str(err))} Nothing was changed.")
         else:
-            st.markdown(f"**Preview of {upload.name}**: {len(raw)} row(s) as read.")
+            st.markdown(f"**Preview of {md(upload.name)}**: {len(raw)} row(s) as read.")
             st.dataframe(_numbered(raw), hide_index=True, key="hubs_upload_preview")
             if errors:
-                _show_errors(errors, f"{upload.name} cannot be applied", "hubs_upload_errors")
+                _show_errors(errors, f"{md(upload.name)} cannot be applied", "hubs_upload_errors")
             else:
                 n_sample = int(valid[c.HUB_SAMPLE].sum())
                 st.success(
@@ -411,7 +419,8 @@ with tab_upload:
                 )
                 upload_reason = _reason("hubs_upload_reason")
                 if st.button("Apply upload", key="hubs_upload_apply", type="primary"):
-                    _save(_storable(valid), upload_reason, "upload", f"Applied {upload.name}.")
+                    applied = message("Applied {name}.", name=upload.name)
+                    _save(_storable(valid), upload_reason, "upload", applied)
 
 with tab_history:
     history = loaders.load_register_history()
@@ -435,7 +444,7 @@ with tab_history:
             "Version to restore",
             list(rows)[1:],  # the newest is the register in force
             index=None,
-            format_func=lambda v: f"Version {v} — {rows[v].created_at} — {rows[v].reason}",
+            format_func=lambda v: f"Version {v} — {rows[v].created_at} — {plain(rows[v].reason)}",
             key="hubs_restore_version",
             placeholder="Choose an earlier version",
         )
@@ -449,7 +458,7 @@ with tab_history:
         else:
             _commit(
                 lambda: loaders.register_store().restore(restore_id, restore_reason),
-                f"Restored version {restore_id}. Saved as version {{version}}.",
+                lambda version: f"Restored version {restore_id}. Saved as version {version}.",
             )
 
 with tab_fp:
@@ -502,13 +511,13 @@ with tab_fp:
                 fp_upload.getvalue(), fp_upload.name
             )
         except FootprintError as err:
-            st.error(f"{err} The footprints in force are unchanged.")
+            st.error(f"{escape_markdown(str(err))} The footprints in force are unchanged.")
         else:
-            st.markdown(f"**Preview of {fp_upload.name}**: {len(fp_raw)} row(s) as read.")
+            st.markdown(f"**Preview of {md(fp_upload.name)}**: {len(fp_raw)} row(s) as read.")
             st.dataframe(_numbered(fp_raw), hide_index=True, key="hubs_fp_preview", height=240)
             if fp_errors:
                 st.error(
-                    f"{fp_upload.name} cannot be applied: {len(fp_errors)} problem(s) below. "
+                    f"{md(fp_upload.name)} cannot be applied: {len(fp_errors)} problem(s) below. "
                     "The footprints in force are unchanged."
                 )
                 st.dataframe(row_errors_table(fp_errors), hide_index=True, key="hubs_fp_errors")
@@ -520,7 +529,10 @@ with tab_fp:
                 if st.button("Apply footprints", key="hubs_fp_apply", type="primary"):
                     _commit(
                         lambda: loaders.register_store().save_footprints(lookup, fp_reason),
-                        f"Applied {fp_upload.name} as footprints version {{version}}.",
+                        lambda version: (
+                            message("Applied {name}", name=fp_upload.name)
+                            + f" as footprints version {version}."
+                        ),
                         what="footprints",
                     )
     if fp_version:

@@ -13,6 +13,7 @@ from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
 from utils import constants as c
 from utils import planner_figures as pf
 from utils.maps import build_hub_map, fit_to_area
+from utils.text import escape_markdown, md
 from utils.venues import MAX_VENUES, VenueFileError
 from utils.view_state import ParamSpec, decode_params, encode_params
 
@@ -30,9 +31,25 @@ CANDIDATE_LABELS = {
 # URL parameters of this page (the shared sidebar owns area and r).
 SPECS = [
     ParamSpec("k", DEFAULT_K, int, lambda v: K_MIN <= v <= K_MAX, "number of new hubs"),
-    ParamSpec("obj", DEFAULT_OBJECTIVE, str, lambda v: v in OBJECTIVES, "objective"),
-    ParamSpec("target", DEFAULT_TARGET_PCT, int, lambda v: v in TARGET_CHOICES, "target share"),
-    ParamSpec("run", 0, int, lambda v: v in (0, 1), "run setting"),
+    ParamSpec(
+        "obj", DEFAULT_OBJECTIVE, str, lambda v: v in OBJECTIVES, "objective", OBJECTIVES.get
+    ),
+    ParamSpec(
+        "target",
+        DEFAULT_TARGET_PCT,
+        int,
+        lambda v: v in TARGET_CHOICES,
+        "target share",
+        lambda v: f"{v}%",
+    ),
+    ParamSpec(
+        "run",
+        0,
+        int,
+        lambda v: v in (0, 1),
+        "run setting",
+        lambda _v: "the settings without a recommendation",
+    ),
 ]
 # URL parameter -> widget key.
 _WIDGETS = {"k": "planner_k", "obj": "planner_objective", "target": "planner_target"}
@@ -92,11 +109,14 @@ def _venue_upload() -> dict | None:
             try:
                 valid, errors = loaders.load_venues(data, upload.name)
             except VenueFileError as err:
-                st.error(f"{err} Nothing was changed: fix the file and upload it again.")
+                st.error(
+                    f"{escape_markdown(str(err))} Nothing was changed: fix the file and upload "
+                    "it again."
+                )
             else:
                 if errors:
                     st.error(
-                        f"{upload.name} was not used: {len(errors)} problem(s) below. Nothing "
+                        f"{md(upload.name)} was not used: {len(errors)} problem(s) below. Nothing "
                         "was changed; fix these rows and upload the file again."
                     )
                     st.dataframe(
@@ -106,7 +126,7 @@ def _venue_upload() -> dict | None:
                     accepted = {"name": upload.name, "data": data, "n": len(valid)}
                     st.session_state["planner_venues"] = accepted
     if accepted is not None:
-        st.success(f"Using **{accepted['name']}**: {accepted['n']} venues as candidate sites.")
+        st.success(f"Using **{md(accepted['name'])}**: {accepted['n']} venues as candidate sites.")
     else:
         st.info("No venue list in use yet: upload one to plan with real venues.")
     return accepted
@@ -163,7 +183,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
             needed = loaders.load_sites_needed(target_share=inputs["target_pct"] / 100, **args)
     except SiteError as err:
         st.error(
-            f"{err}\n\nWhat to do: change the area, objective or radius in the sidebar, or use "
+            f"{escape_markdown(str(err))}\n\nWhat to do: change the area, objective or radius in the sidebar, or use "
             "another candidate list, then press **Recommend sites** again."
         )
         return False
@@ -174,7 +194,9 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
     need = pf.needed_summary(needed)
     _, candidates, _ = loaders.load_planner_problem(**{k: args[k] for k in _PROBLEM_ARGS})
 
-    st.subheader(common.titled(f"Recommendation: {len(rec.sites)} new hub(s) in {inputs['area']}"))
+    st.subheader(
+        common.titled(f"Recommendation: {len(rec.sites)} new hub(s) in {md(inputs['area'])}")
+    )
     st.caption(
         f"Chosen from {len(candidates):,} candidate sites; {len(existing)} open hubs kept; "
         f"{OBJECTIVES[inputs['objective']].lower()} within {inputs['radius_m']:,} m."
@@ -186,7 +208,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         "Reached by existing hubs",
         f"{summary['before_weight']:,.0f} ({summary['before_share']:.1%})",
         help=f"{unit.capitalize()} within {inputs['radius_m']:,} m of an open hub today, of "
-        f"{summary['total_weight']:,.0f} in {inputs['area']}.",
+        f"{summary['total_weight']:,.0f} in {md(inputs['area'])}.",
     )
     m2.metric(
         f"With {len(rec.sites)} new hub(s)",
@@ -267,10 +289,10 @@ def _save_form(inputs, venues, summary, need, table, curve) -> None:
         payload = pf.scenario_payload(full, summary, need, table, curve)
         loaders.register_store().save_scenario(name, payload)
     except (RegisterStoreError, pf.ScenarioError) as err:
-        st.error(f"Not saved: {err}")
+        st.error(f"Not saved: {escape_markdown(str(err))}")
         return
     verb = "replaced" if name.strip() in existing_names else "saved"
-    st.success(f"Scenario '{name.strip()}' {verb}. Find it under Saved scenarios below.")
+    st.success(f"Scenario “{md(name.strip())}” {verb}. Find it under Saved scenarios below.")
 
 
 def _use_scenario_settings(inputs: dict) -> None:
@@ -291,7 +313,7 @@ def _load(name: str) -> dict | None:
     try:
         return pf.parse_scenario(loaders.register_store().load_scenario(name))
     except (RegisterStoreError, pf.ScenarioError) as err:
-        st.error(f"Could not open '{name}': {err}")
+        st.error(f"Could not open “{md(name)}”: {escape_markdown(str(err))}")
         return None
 
 
@@ -300,7 +322,7 @@ def _scenario_section() -> None:
     try:
         names = loaders.register_store().list_scenarios()["name"].tolist()
     except RegisterStoreError as err:
-        st.error(f"The scenario store could not be read: {err}")
+        st.error(f"The scenario store could not be read: {escape_markdown(str(err))}")
         return
     if not names:
         st.caption("No saved scenarios yet: run a recommendation and save it above.")
@@ -319,7 +341,8 @@ def _scenario_section() -> None:
         if sc is not None:
             i = sc["inputs"]
             st.markdown(
-                f"**{name}** — {pf.scenario_label(sc, OBJECTIVES)} · saved {sc['saved_at']}"
+                f"**{md(name)}** — {md(pf.scenario_label(sc, OBJECTIVES), limit=None)} · "
+                f"saved {md(sc['saved_at'])}"
             )
             s = sc["summary"]
             st.markdown(
@@ -372,7 +395,7 @@ def _scenario_section() -> None:
             )
             cols = st.columns(2)
             for col, (n, sc) in zip(cols, pair.items(), strict=True):
-                col.markdown(f"**{n}**")
+                col.markdown(f"**{md(n)}**")
                 col.dataframe(
                     pf.sites_display_table(sc["sites"], sc["inputs"]["objective"]),
                     hide_index=True,
@@ -410,7 +433,7 @@ right.select_slider(
 )
 _remember_widgets()
 st.markdown(
-    f"Area **{area}** · reach radius **{radius:,} m** straight line — change both in the sidebar."
+    f"Area **{md(area)}** · reach radius **{radius:,} m** straight line — change both in the sidebar."
 )
 source = st.radio(
     "Candidate sites",

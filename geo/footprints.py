@@ -12,6 +12,8 @@ import shapely
 
 from utils.constants import CRS_BNG, CRS_WGS84, LCP, LCP_STATUS, LSOA, POP_TOTAL
 from utils.hubs import RowError, sheet_row
+from utils.text import plain
+from utils.uploads import MAX_FOOTPRINT_ROWS, check_row_count, check_workbook_size
 
 # Status of a footprint. "official" marks an uploaded lookup (the default file uses the others).
 STATUSES: tuple[str, ...] = ("described", "approximate", "provisional", "official")
@@ -52,18 +54,23 @@ def read_footprint_file(data: bytes, filename: str) -> pd.DataFrame:
     Raises
     ------
     FootprintError
-        If the file is empty, not UTF-8 or not a readable CSV/XLSX.
+        If the file is empty, not UTF-8, not a readable CSV/XLSX, an XLSX that unzips too
+        large, or has no data rows or more than ``MAX_FOOTPRINT_ROWS``.
     """
+    lower = filename.lower()
+    filename = plain(filename)  # quoted in messages: one line, truncated
     if not data:
         raise FootprintError(f"{filename} is empty.")
-    lower = filename.lower()
     if lower.endswith((".xlsx", ".xlsm")):
+        check_workbook_size(data, filename, FootprintError)
         try:
-            return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+            raw = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
         except Exception as err:  # openpyxl raises many types for a corrupt file
             raise FootprintError(
                 f"{filename} could not be read as an Excel workbook: {err}"
             ) from err
+        check_row_count(len(raw), MAX_FOOTPRINT_ROWS, filename, "LSOA rows", FootprintError)
+        return raw
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -73,9 +80,11 @@ def read_footprint_file(data: bytes, filename: str) -> pd.DataFrame:
             "Save it as 'CSV UTF-8' and upload again."
         ) from err
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise FootprintError(f"{filename} could not be read as CSV: {err}") from err
+    check_row_count(len(raw), MAX_FOOTPRINT_ROWS, filename, "LSOA rows", FootprintError)
+    return raw
 
 
 def validate_footprints(

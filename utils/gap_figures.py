@@ -22,6 +22,7 @@ from utils.risk import (
     RISK_MISSING,
     local_only_indicators,
 )
+from utils.text import html_text
 from utils.view_state import ALL_LEEDS, ParamSpec
 
 # --- Settings a user can change on the Gaps page ----------------------------------------------
@@ -111,11 +112,30 @@ def weights_valid(weights: Weights) -> bool:
 def gap_specs() -> list[ParamSpec]:
     """URL parameters of the Gaps page: risk weights, at-risk definition, scaling."""
     return [
-        ParamSpec("w", DEFAULT_WEIGHTS, parse_weights, weights_valid, "risk weights"),
         ParamSpec(
-            "def", DEFAULT_AT_RISK, str, lambda v: v in AT_RISK_DEFINITIONS, "at-risk definition"
+            "w",
+            DEFAULT_WEIGHTS,
+            parse_weights,
+            weights_valid,
+            "risk weights",
+            lambda _v: "the default weights",
         ),
-        ParamSpec("scale", DEFAULT_SCALING, str, lambda v: v in SCALINGS, "scaling"),
+        ParamSpec(
+            "def",
+            DEFAULT_AT_RISK,
+            str,
+            lambda v: v in AT_RISK_DEFINITIONS,
+            "at-risk definition",
+            AT_RISK_SHORT.get,
+        ),
+        ParamSpec(
+            "scale",
+            DEFAULT_SCALING,
+            str,
+            lambda v: v in SCALINGS,
+            "scaling",
+            lambda v: f"“{SCALINGS[v].split(' (')[0]}”",
+        ),
     ]
 
 
@@ -153,7 +173,7 @@ def gaps_href(area: str, extra: Mapping[str, str] | None = None) -> str:
 def gap_link_html(area: str, extra: Mapping[str, str] | None = None, text: str = "") -> str:
     """An HTML link to the Gaps page that opens in the same tab (markdown links open new tabs)."""
     href = html.escape(gaps_href(area, extra), quote=True)
-    label = html.escape(text or area)
+    label = html_text(text or area)
     return f'<a href="{href}" target="_self">{label}</a>'
 
 
@@ -626,10 +646,10 @@ def top_gaps_markdown(
     lines = []
     for _, row in top_gaps(ranked, n).iterrows():
         lcp = str(row[cov.AREA])
-        name = gap_link_html(lcp, extra) if lcp in ok else html.escape(lcp)
+        name = gap_link_html(lcp, extra) if lcp in ok else html_text(lcp)
         status = row.get(c.LCP_STATUS)
         if isinstance(status, str) and status:
-            name += f" ({html.escape(status)} footprint)"
+            name += f" ({html_text(status)} footprint)"
         pct = row[cov.AT_RISK_COVERED_PCT]
         share = "" if pd.isna(pct) else f" ({pct:.0f}% of its at-risk residents within reach)"
         lines.append(

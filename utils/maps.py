@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable
 
 import folium
@@ -106,7 +107,7 @@ def _legend_element(
           legend.onAdd = function () {
             var div = L.DomUtil.create('div', 'hc-legend');
             div.innerHTML = """
-        + json.dumps(body).replace("</", "<\\/")
+        + _script_json(body)
         + """;
             return div;
           };
@@ -288,7 +289,7 @@ def _lsoa_tooltip_js(label: str, with_decile: bool) -> str:
     if with_decile:
         rows.append(("National decile (1 = most deprived)", _P_DECILE))
     parts = " + ".join(
-        f"'<tr><th style=\"text-align:left;padding-right:8px\">' + esc({json.dumps(lab)}) + "
+        f"'<tr><th style=\"text-align:left;padding-right:8px\">' + esc({_script_json(lab)}) + "
         f"'</th><td>' + esc(p.{key}) + '</td></tr>'"
         for lab, key in rows
     )
@@ -383,11 +384,23 @@ class PointMarkers(MacroElement):
         self.ring_m = float(ring_m or 0)
 
 
+# "{" that would open a Jinja tag ("{{", "{%", "{#"). In JSON text these occur only inside strings
+# (a structural "{" is followed by '"' or '}'), where "\u007b" reads back as the same "{".
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+_HTML_CHARS = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
 def _script_json(value: object) -> str:
-    """JSON safe inside a folium script: no literal "{{" (branca re-reads scripts as Jinja
-    templates; an encoded polyline can contain it) and no "</" (it would end the script tag)."""
+    """JSON that stays data inside a folium script: the one way text enters a map.
+
+    Branca renders a map's script as a Jinja template a second time, so a "{%", "{#" or "{{"
+    in a hub, venue or LCP name would run (or break) on the server; "<", ">" and "&" could end
+    the script tag or start markup. All of them are written as JSON ``\\u`` escapes, which the
+    browser's JavaScript reads back as the very same characters.
+    """
     text = json.dumps(value, separators=(",", ":"))
-    return text.replace("{{", "{\\u007b").replace("</", "<\\/")
+    text = _JINJA_OPEN.sub(lambda _m: "\\u007b", text)
+    return re.sub("[<>&]", lambda m: _HTML_CHARS[m.group()], text)
 
 
 def _add_hub_markers(m: folium.Map, hubs: pd.DataFrame, rings_m: float | None) -> None:

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from utils.constants import LAT, LCP, LON, LSOA
+from utils.text import md
 
 # What each objective counts, as a plural noun ("newly reached <unit>"). Keys: geo.sites.OBJECTIVES.
 OBJECTIVE_UNITS = {
@@ -276,7 +277,7 @@ def needed_sentence(needed: Mapping[str, Any], objective: str, area: str, radius
     target = needed.get("target_share")
     if target is None:
         return ""
-    where = f"in {area}" if area else ""
+    where = f"in {md(area)}" if area else ""  # Markdown: the LCP name is quoted inert
     if needed.get("n_sites") is None:
         return needed.get("message") or f"{target:.0%} of {unit} cannot be reached."
     n = int(needed["n_sites"])

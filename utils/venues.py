@@ -30,6 +30,7 @@ from utils.constants import (
     Y,
 )
 from utils.hubs import COLUMN_ALIASES, InvalidPostcodeError, RowError, normalise_postcode, sheet_row
+from utils.text import plain
 
 # Columns this module adds (not in utils/constants.py; planner-only).
 VENUE_ROW = "row"  # spreadsheet row of the venue in the uploaded file (header = row 1)
@@ -74,6 +75,7 @@ def read_venues_csv(data: bytes, filename: str = "venues.csv") -> pd.DataFrame:
         If the file is empty, not UTF-8, not CSV, has a repeated column, lacks name/postcode,
         or has more than ``MAX_VENUES`` rows.
     """
+    filename = plain(filename)  # quoted in messages: one line, truncated
     if not data:
         raise VenueFileError(f"{filename} is empty.")
     try:
@@ -88,7 +90,9 @@ def read_venues_csv(data: bytes, filename: str = "venues.csv") -> pd.DataFrame:
     header = [_canonical(c) for c in next(csv.reader(io.StringIO(text)), [])]
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
-        raise VenueFileError(f"{filename} has the column(s) {', '.join(dupes)} more than once.")
+        raise VenueFileError(
+            f"{filename} has the column(s) {plain(', '.join(dupes))} more than once."
+        )
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from utils import constants as c
+from utils.text import md
 
 ALL_LEEDS = "All Leeds"
 
@@ -37,6 +38,8 @@ class ParamSpec:
     parse: Callable[[str], Any] = str
     valid: Callable[[Any], bool] = field(default=lambda _v: True)
     label: str = ""
+    # The default in words for notices (e.g. "the default weights", not a tuple of pairs).
+    shown: Callable[[Any], str] = str
     encode: Callable[[Any], str] | None = None  # text for the URL (default: str, bools lower-case)
 
 
@@ -59,7 +62,8 @@ def decode_params(
     Returns
     -------
     tuple of (dict, list of str)
-        Values by parameter name, and one plain-English notice per value that was ignored.
+        Values by parameter name, and one plain-English notice per value that was ignored
+        (Markdown: the link's value is quoted truncated and escaped, the default in words).
     """
     values: dict[str, Any] = {}
     notices: list[str] = []
@@ -77,9 +81,9 @@ def decode_params(
             values[spec.name] = value
         else:
             values[spec.name] = spec.default
-            what = spec.label or spec.name
             notices.append(
-                f"The link's {what} '{raw}' is not available; showing {spec.default} instead."
+                f"The link's {spec.label or spec.name} “{md(raw)}” is not available; "
+                f"showing {spec.shown(spec.default)} instead."
             )
     return values, notices
 
@@ -115,10 +119,39 @@ def shared_specs(areas: Sequence[str]) -> list[ParamSpec]:
     area_set = set(areas)
     return [
         ParamSpec("area", ALL_LEEDS, str, lambda v: v in area_set, "area"),
-        ParamSpec("ind", c.DEFAULT_INDICATOR, str, lambda v: v in c.INDICATORS, "indicator"),
-        ParamSpec("r", c.DEFAULT_RADIUS_M, int, lambda v: v in c.RADIUS_CHOICES_M, "radius"),
-        ParamSpec("present", False, _parse_bool, lambda _v: True, "presenter setting"),
-        ParamSpec("demo", False, _parse_bool, lambda _v: True, "demo setting", _encode_flag),
+        ParamSpec(
+            "ind",
+            c.DEFAULT_INDICATOR,
+            str,
+            lambda v: v in c.INDICATORS,
+            "indicator",
+            lambda v: c.INDICATORS[v][0],
+        ),
+        ParamSpec(
+            "r",
+            c.DEFAULT_RADIUS_M,
+            int,
+            lambda v: v in c.RADIUS_CHOICES_M,
+            "reach radius",
+            lambda v: f"{v:,} m",
+        ),
+        ParamSpec(
+            "present",
+            False,
+            _parse_bool,
+            lambda _v: True,
+            "presenter setting",
+            lambda v: f"presenter mode {'on' if v else 'off'}",
+        ),
+        ParamSpec(
+            "demo",
+            False,
+            _parse_bool,
+            lambda _v: True,
+            "demo setting",
+            lambda v: f"demo mode {'on' if v else 'off'}",
+            encode=_encode_flag,
+        ),
     ]
 
 

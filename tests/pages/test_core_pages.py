@@ -120,3 +120,22 @@ def test_copy_link_is_the_view_just_chosen():
     assert not at.exception
     link = " ".join(code.value for code in at.sidebar.code)
     assert "ind=crime_score" in link and "area=HATCH" in link
+
+
+def test_overview_answers_at_its_own_path_with_the_view_kept():
+    from streamlit.testing.v1 import AppTest
+    from streamlit.util import calc_hash
+
+    from tests.pages.conftest import APP
+
+    at = run_page("app_pages/overview.py", {"r": "1200"})
+    paths = {info.get("url_pathname") for info in at._registered_pages.values()}
+    # "" is the default page at "/"; a browser at /overview asks for the page named "overview".
+    assert {"", "overview"} <= paths
+    deep = AppTest.from_file(APP, default_timeout=60)
+    deep.query_params["r"] = "1200"
+    deep._page_hash = calc_hash("overview")  # the page a request for /overview resolves to
+    deep.run()
+    assert not deep.exception
+    assert [t.value for t in deep.title] == ["Leeds Digital Health Hubs: coverage at a glance"]
+    assert deep.select_slider(key="view_radius").value == 1200

@@ -60,7 +60,7 @@ def test_bad_link_settings_fall_back_to_defaults_with_a_notice():
     assert at.number_input(key="planner_k").value == 5
     assert at.selectbox(key="planner_objective").value == "at_risk"
     notices = " ".join(i.value for i in at.info)
-    assert "number of new hubs '99'" in notices and "objective 'happiness'" in notices
+    assert "number of new hubs “99”" in notices and "objective “happiness”" in notices
 
 
 def test_recommend_places_k_sites_in_order_of_gain_and_puts_run_in_the_url():

@@ -87,7 +87,8 @@ def test_hub_names_are_escaped_in_tooltips(shapes, table):
     )
     html = render(build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, **ASSETS))
     assert evil not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    # html.escape then JSON: "&" reaches the script as \u0026 (read back as "&" in the browser)
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
 
 
 def test_features_carry_tooltip_fields_and_missing_values_say_no_data(shapes, table):
@@ -149,3 +150,42 @@ def test_fit_to_area_zooms_to_one_lcp_and_keeps_the_leeds_view_otherwise(shapes,
     fit_to_area(m, shapes, "Y")
     page = map_document(m)
     assert "fitBounds" in page and "-1.59" in page and "-1.58" in page
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "X {% if 1 %}EVALUATED{% endif %}",
+        "Y {# x",
+        "Z {{7*7}}",
+        "{% for x in ().__class__.__base__.__subclasses__() %}{% endfor %}",
+        "</script><script>alert(1)</script>",
+        "L" * 10_000,
+        "Ctrl\x00\x07 {{",
+    ],
+)
+def test_hostile_names_reach_the_map_as_data_never_as_template(shapes, table, name):
+    import json
+    import re
+
+    from tests.hostile import assert_inert_html
+
+    hubs = pd.DataFrame(
+        {c.HUB_NAME: [name], c.HUB_LAT: [53.805], c.HUB_LON: [-1.585], c.HUB_SAMPLE: [False]}
+    )
+    sites = pd.DataFrame({c.LAT: [53.806], c.LON: [-1.57], "site": [name]})
+    page = render(
+        build_hub_map(
+            shapes, table, c.IMD_SCORE, label=name, hubs=hubs, new_sites=sites, **ASSETS
+        )
+    )
+    assert_inert_html(page)
+    assert "X EVALUATED" not in page and "Z 49" not in page
+    assert "{%" not in page and "{#" not in page
+    assert "</script><script>alert" not in page
+    # The name survives intact as data: the browser decodes the JSON back to the same text.
+    lists = re.findall(r"(\[\{\"lat\".*?\}\])\.forEach", page)
+    tips = [p["tip"] for blob in lists for p in json.loads(blob)]
+    import html as _html
+
+    assert any(_html.escape(name) in tip for tip in tips)

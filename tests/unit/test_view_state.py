@@ -55,3 +55,30 @@ def test_lsoas_in_area_picks_one_lcp_or_all_of_leeds():
     assert list(lsoas_in_area(lsoas, "X")[c.LSOA]) == ["a", "c"]
     assert len(lsoas_in_area(lsoas, "All Leeds")) == 3
     assert len(lsoas_in_area(lsoas.drop(columns=[c.LCP]), "X")) == 3  # no footprints attached yet
+
+
+def test_notices_name_the_default_in_words_not_internal_values():
+    from utils.gap_figures import gap_specs
+
+    _, notices = decode_params({"w": "age_income:x", "def": "nope", "scale": "mars"}, gap_specs())
+    assert len(notices) == 3
+    text = " ".join(notices)
+    assert "('age_income'" not in text and "top20_risk" not in text and "(('" not in text
+    assert "showing the default weights instead" in notices[0]
+    assert "showing top 20% risk in Leeds instead" in notices[1]
+    assert "showing “Within Leeds” instead" in notices[2]
+    _, notices = decode_params({"ind": "zzz", "r": "far"}, shared_specs(AREAS))
+    assert notices[0].endswith(f"showing {c.INDICATORS[c.DEFAULT_INDICATOR][0]} instead.")
+    assert notices[1].endswith(f"showing {c.DEFAULT_RADIUS_M:,} m instead.")
+
+
+def test_notices_quote_link_values_truncated_and_as_inert_text():
+    from tests.hostile import HOSTILE, assert_inert_markdown
+
+    for value in HOSTILE:
+        _, notices = decode_params({"area": value}, shared_specs(AREAS))
+        assert len(notices) == 1
+        assert_inert_markdown(notices[0])
+        assert len(notices[0]) < 200  # a 10,000-character value is quoted as 60 + "…"
+    _, notices = decode_params({"area": "x" * 10_000}, shared_specs(AREAS))
+    assert "“" + "x" * 60 + "…”" in notices[0]
