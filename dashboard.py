@@ -22,6 +22,7 @@ PAGES = [
 
 page = st.navigation(PAGES)
 common.init_shared_view()
+common.register_fault_notice()
 # The default page answers at "/" (its url_path reads ""), so slides name it "overview".
 common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})
 # The page runs before the sidebar's widgets are drawn (it reads their values from the session),
