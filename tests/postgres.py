@@ -65,20 +65,39 @@ class PostgresServer:
         if self.user:
             shutil.chown(self.dir, self.user, self.user)
         done = self._run(
-            str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-            "-E", "UTF8", "--no-sync",
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
         )
         if done.returncode:
             unavailable(f"initdb failed: {done.stderr.strip()[-500:]}")
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
         done = self._run(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"),
-            "-o", opts, "-w", "-t", "60", "start",
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.dir / "log"),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            "60",
+            "start",
         )
         if done.returncode:
-            log = (self.dir / "log").read_text(errors="replace")[-800:] if (
-                self.dir / "log"
-            ).exists() else ""
+            log = (
+                (self.dir / "log").read_text(errors="replace")[-800:]
+                if (self.dir / "log").exists()
+                else ""
+            )
             unavailable(f"pg_ctl start failed: {done.stderr.strip()[-300:]} {log}")
 
     def new_database(self) -> str:
@@ -90,7 +109,10 @@ class PostgresServer:
         while True:
             try:
                 with psycopg.connect(
-                    host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                    host="127.0.0.1",
+                    port=self.port,
+                    user="postgres",
+                    dbname="postgres",
                     autocommit=True,
                 ) as conn:
                     conn.execute(f'CREATE DATABASE "{name}"')
