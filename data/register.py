@@ -19,11 +19,14 @@ import json
 import sys
 from pathlib import Path
 
-from data.register_store import RegisterStore, RegisterStoreError
+from data.register_store import RegisterStore, RegisterStoreError, database_url, sqlite_file
 
 
 def backup(path: Path, db: str | None = None) -> dict:
     """Write the whole store to ``path`` as JSON; return what was written."""
+    file = sqlite_file(database_url(db))
+    if file is not None and not file.exists():
+        raise RegisterStoreError(f"There is no register database at {file} to back up.")
     store = RegisterStore(db, seed=False)
     try:
         data = store.export_all()

@@ -40,6 +40,7 @@ import json
 import math
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +57,7 @@ from utils.hubs import REGISTER_COLUMNS, TEXT_COLUMNS, coerce_register, read_reg
 DB_ENV = "HUB_COVERAGE_DB"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "var" / "hub_register.sqlite"
+LEGACY_DB_PATH = REPO_ROOT / "data" / "build" / "hub_register.sqlite"
 DEFAULT_SEED_CSV = REPO_ROOT / "data" / "hubs.csv"
 BACKUP_FORMAT = "hub-coverage-register-backup"
 RESTORE_HINT = "python -m data.register restore BACKUP.json"
@@ -102,8 +104,22 @@ class RegisterConflictError(RegisterStoreError):
         self.expected, self.current, self.since = expected, current, since
 
 
+def adopt_legacy_database(path: Path = DEFAULT_DB_PATH, legacy: Path = LEGACY_DB_PATH) -> bool:
+    """Copy a register database from its old home in data/build/ to var/ (once, if var/ has none).
+
+    Earlier versions kept it in the build folder, where ``make clean`` would delete it.
+    """
+    if path.exists() or not legacy.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(legacy, path)
+    return True
+
+
 def database_url(value: str | os.PathLike | None = None) -> str:
     """Return a SQLAlchemy URL from a URL, a file path, $HUB_COVERAGE_DB or the default path."""
+    if value is None and not os.environ.get(DB_ENV):
+        adopt_legacy_database()
     value = value if value is not None else os.environ.get(DB_ENV) or DEFAULT_DB_PATH
     text = str(value)
     if "://" in text:

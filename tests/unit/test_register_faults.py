@@ -11,6 +11,7 @@ from data.register_store import (
     RegisterReadOnlyError,
     RegisterStore,
     RegisterUnavailableError,
+    adopt_legacy_database,
 )
 from utils.constants import HUB_NAME
 
@@ -78,3 +79,23 @@ def test_the_fallback_store_shows_the_seed_register_read_only():
     with pytest.raises(RegisterReadOnlyError, match="broken"):
         store.save(store.load(), reason="try")
     store.dispose()
+
+
+def test_a_database_in_the_old_build_folder_is_carried_over_to_var(tmp_path):
+    legacy, new = tmp_path / "build" / "hub_register.sqlite", tmp_path / "var" / "hub.sqlite"
+    legacy.parent.mkdir()
+    store = RegisterStore(legacy)
+    store.save(store.load().iloc[:2], reason="user edit")
+    store.dispose()
+    assert adopt_legacy_database(new, legacy)
+    moved = RegisterStore(new)
+    assert len(moved.load()) == 2 and moved.history().iloc[0]["reason"] == "user edit"
+    moved.dispose()
+    assert not adopt_legacy_database(new, legacy)  # only once: var/ wins from then on
+
+
+def test_backup_of_a_missing_database_is_refused(tmp_path):
+    from data.register import main
+
+    assert main(["backup", str(tmp_path / "b.json"), "--db", str(tmp_path / "none.sqlite")]) == 1
+    assert not (tmp_path / "none.sqlite").exists()
