@@ -36,8 +36,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def unavailable(reason: str) -> None:
-    """Fail under CI, skip elsewhere."""
+def unavailable(reason: str, folder: Path | None = None) -> None:
+    """Fail under CI, skip elsewhere (removing the server's temp folder first)."""
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"PostgreSQL is needed for this test and {reason}")
     pytest.skip(f"PostgreSQL unavailable: {reason}")
@@ -61,7 +63,7 @@ class PostgresServer:
 
     def start(self) -> None:
         if self.bin is None:
-            unavailable("Debian `postgresql` is not installed (make test installs it).")
+            unavailable("Debian `postgresql` is not installed (make test installs it).", self.dir)
         if self.user:
             shutil.chown(self.dir, self.user, self.user)
         done = self._run(
@@ -77,7 +79,7 @@ class PostgresServer:
             "--no-sync",
         )
         if done.returncode:
-            unavailable(f"initdb failed: {done.stderr.strip()[-500:]}")
+            unavailable(f"initdb failed: {done.stderr.strip()[-500:]}", self.dir)
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
         done = self._run(
             str(self.bin / "pg_ctl"),
@@ -98,7 +100,7 @@ class PostgresServer:
                 if (self.dir / "log").exists()
                 else ""
             )
-            unavailable(f"pg_ctl start failed: {done.stderr.strip()[-300:]} {log}")
+            unavailable(f"pg_ctl start failed: {done.stderr.strip()[-300:]} {log}", self.dir)
 
     def new_database(self) -> str:
         """Create an empty database; return its SQLAlchemy URL."""

@@ -235,3 +235,15 @@ def test_backup_and_restore_round_trip_the_register_with_its_history(db_url, tmp
     assert register_cli(["restore", str(file), "--db", target, "--replace"]) == 0
     restored.dispose()
     store.dispose()
+
+
+def test_without_postgresql_the_tests_fail_under_ci_and_skip_elsewhere(monkeypatch):
+    from tests import postgres as pg_mod
+
+    monkeypatch.setattr(pg_mod, "_pg_bin", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL is needed"):
+        PostgresServer().start()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        PostgresServer().start()
