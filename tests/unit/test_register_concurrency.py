@@ -9,9 +9,11 @@ fails these tests instead of skipping them.
 from __future__ import annotations
 
 import json
-import multiprocessing
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -26,6 +28,7 @@ from tests.postgres import PostgresServer
 from utils.constants import HUB_CLOSED, HUB_ID, HUB_NAME, HUB_OPENED, HUB_POSTCODE, HUB_SAMPLE
 from utils.hubs import coerce_register
 
+REPO = Path(__file__).resolve().parents[2]
 CROSS_GATES = "Cross Gates and District Good Neighbours"
 
 
@@ -57,11 +60,24 @@ def _adder(name: str, hold_s: float = 0.0):
     return change
 
 
-def _add_in_process(url: str, name: str, start: float) -> None:
-    time.sleep(max(0.0, start - time.time()))
-    store = RegisterStore(url)
-    store.update(_adder(name, 0.3), reason=f"add {name}", action="add")
-    store.dispose()
+# A separate Python process (not multiprocessing: after AppTest ran, spawn would re-run the
+# app's entry point as __main__).
+_WRITER = """
+import sys, time
+import pandas as pd
+from data.register_store import RegisterStore
+url, name, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
+row = {"name": name, "postcode": "LS15 7JY", "opened": "2024-01", "sample": False}
+store = RegisterStore(url)
+time.sleep(max(0.0, start - time.time()))
+
+def change(latest):
+    time.sleep(0.3)  # hold the lock so the other process must wait
+    return pd.concat([latest, pd.DataFrame([row])], ignore_index=True)
+
+store.update(change, reason="add " + name, action="add")
+store.dispose()
+"""
 
 
 def test_two_threads_adding_at_once_keep_both_hubs_with_new_ids(db_url):
@@ -96,17 +112,18 @@ def test_two_threads_adding_at_once_keep_both_hubs_with_new_ids(db_url):
 
 def test_two_processes_adding_at_once_keep_both_hubs(db_url):
     RegisterStore(db_url).dispose()  # seed first, so both processes start from the same version
-    ctx = multiprocessing.get_context("spawn")
     start = time.time() + 3.0
     procs = [
-        ctx.Process(target=_add_in_process, args=(db_url, name, start))
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, db_url, name, str(start)],
+            cwd=REPO,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("Process hub A", "Process hub B")
     ]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0]
+    outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
     store = RegisterStore(db_url)
     reg = store.load()
     assert {"Process hub A", "Process hub B"} <= set(reg[HUB_NAME])
