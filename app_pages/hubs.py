@@ -374,6 +374,7 @@ with tab_add:
                 "add",
                 f"Added {s['hubs_add_name']}.",
             )
+            s.pop("hubs_add_clear", None)  # only reached when the save failed: keep the form
 
     st.subheader("Close a hub")
     open_hubs = table[table[OPEN_NOW]]
