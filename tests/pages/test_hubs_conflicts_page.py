@@ -97,3 +97,20 @@ def test_edits_made_before_someone_saved_are_kept_and_can_be_applied_to_the_late
     reg = store.load().set_index(HUB_ID)
     assert reg.loc["HUB-0001", "services"] == "Edited on the old version"
     assert "Saved while I edited" in set(reg[HUB_NAME])
+
+
+def test_an_add_that_duplicates_a_hub_saved_meanwhile_is_refused_and_the_form_kept(store):
+    at = run_page(PAGE, timeout=180)
+    _someone_else_adds(store, "Same hub")  # same name and postcode, open: a duplicate now
+    version = store.current_version()
+    at.text_input(key="hubs_add_name").set_value("Same hub")
+    at.text_input(key="hubs_add_postcode").set_value("LS22 6AA")
+    at.text_input(key="hubs_add_opened").set_value("2024-01")
+    at.text_input(key="hubs_add_reason").set_value("Mine")
+    at.button(key="hubs_add_submit").click().run()
+    assert not at.exception
+    assert store.current_version() == version
+    texts = _texts(at)
+    assert "was not added" in texts or "does not fit the register as saved now" in texts
+    at.run()
+    assert at.text_input(key="hubs_add_name").value == "Same hub"  # nothing typed is lost
