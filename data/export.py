@@ -130,7 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         "--db", default=None, help="register database URL or SQLite file (default $HUB_COVERAGE_DB)"
     )
     args = parser.parse_args(argv)
-    table = lsoa_table(radius_m=args.radius, db=args.db)
+    from data.register_store import RegisterStoreError
+
+    try:
+        table = lsoa_table(radius_m=args.radius, db=args.db)
+    except RegisterStoreError as err:  # e.g. a corrupt or lost database: say which and why
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     table.to_csv(args.out, index=False)
     n_hubs, n_sample = table.attrs["n_hubs"], table.attrs["n_sample_hubs"]
     print(
