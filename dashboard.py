@@ -21,8 +21,8 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+common.register_fault_notice()  # first: it also notices a database that went bad since last run
 common.init_shared_view()
-common.register_fault_notice()
 # The default page answers at "/" (its url_path reads ""), so slides name it "overview".
 common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})
 # The page runs before the sidebar's widgets are drawn (it reads their values from the session),

@@ -169,7 +169,12 @@ def register_store() -> RegisterStore:
 
 
 def register_fault() -> str | None:
-    """Why saving is off (read-only, corrupt or missing database), or None when all is well."""
+    """Why saving is off (read-only, corrupt or missing database), or None when all is well.
+
+    Called first on every run (dashboard.py): a database that went bad since the last run is
+    opened again here, which gives the read-only fallback with the reason.
+    """
+    register_version()
     return register_store().read_only_reason
 
 

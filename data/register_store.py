@@ -408,8 +408,14 @@ class RegisterStore:
         detail = str(getattr(err, "orig", err)).splitlines()[0][:200]
         return (
             f"The register database {self.location} cannot be read ({detail}). The app shows the "
-            f"default register read-only and saving is off. Move the damaged file aside and "
-            f"restore a backup with `{RESTORE_HINT}`, then restart the app."
+            f"default register read-only and saving is off. "
+            + (
+                f"Move the damaged file aside and restore a backup with `{RESTORE_HINT}`"
+                if self.path is not None
+                else f"Check that the database server is running and that {DB_ENV} points at it "
+                f"(or restore a backup into a new database with `{RESTORE_HINT}`)"
+            )
+            + ", then restart the app."
         )
 
     def _read_only_message(self, err: Exception) -> str:

@@ -73,3 +73,23 @@ def test_a_deleted_database_with_history_is_not_reseeded_and_says_so(tmp_path, m
     at = run_page("app_pages/hubs.py", timeout=180)
     _check_read_only_app(at, db, "is missing")
     assert not db.exists()  # nothing was re-seeded in its place
+
+
+@pytest.mark.parametrize("fault", ["deleted", "corrupted"])
+def test_a_database_that_goes_bad_while_the_app_runs_gives_the_message_not_a_traceback(
+    tmp_path, monkeypatch, fault
+):
+    db = tmp_path / f"{fault}.sqlite"
+    store = RegisterStore(db)
+    store.save(store.load().iloc[:60], reason="sixty hubs")
+    store.dispose()
+    monkeypatch.setenv("HUB_COVERAGE_DB", str(db))
+    at = run_page("app_pages/hubs.py", timeout=180)
+    assert not at.exception and not [e for e in at.error if str(db) in e.value]
+    if fault == "deleted":
+        db.unlink()
+    else:
+        db.write_bytes(b"SQLite format 3\x00" + b"garbage" * 2000)
+    at.run()
+    _check_read_only_app(at, db, "is missing" if fault == "deleted" else "cannot be read")
+    assert at.button(key="hubs_add_submit").disabled

@@ -99,3 +99,12 @@ def test_backup_of_a_missing_database_is_refused(tmp_path):
 
     assert main(["backup", str(tmp_path / "b.json"), "--db", str(tmp_path / "none.sqlite")]) == 1
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_an_unreachable_database_server_says_so_without_the_password():
+    url = "postgresql+psycopg://hubs:secret@127.0.0.1:1/hub_coverage?connect_timeout=2"
+    with pytest.raises(RegisterUnavailableError) as err:
+        RegisterStore(url)
+    message = str(err.value)
+    assert "127.0.0.1:1/hub_coverage" in message and "secret" not in message
+    assert "database server is running" in message
