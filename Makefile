@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test test-fast lint data assets bench clean setup browser
+.PHONY: run test test-fast lint data assets bench clean setup browser postgres
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,10 +38,17 @@ browser:
 	  (apt-get update -q && apt-get install -y -q chromium) || \
 	  (sudo apt-get update -q && sudo apt-get install -y -q chromium) )
 
+# The concurrency tests start a throwaway PostgreSQL server from Debian's `postgresql` binaries;
+# install it when missing (root or sudo). Under CI (CI=true) those tests fail without it.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ( \
+	  (apt-get update -q && apt-get install -y -q postgresql) || \
+	  (sudo apt-get update -q && sudo apt-get install -y -q postgresql) )
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: setup browser
+test: setup browser postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest tests
 
@@ -51,5 +58,6 @@ test-fast: setup
 bench: setup browser
 	$(BIN)/python -m bench.run
 
+# Never touches var/ (the register database with everyone's edits).
 clean:
 	rm -rf data/build static/vendor

@@ -35,6 +35,7 @@ OVERVIEW_ALIAS = st.Page(
 )
 
 page = st.navigation([*PAGES, OVERVIEW_ALIAS])
+common.register_fault_notice()  # first: it also notices a database that went bad since last run
 common.init_shared_view()
 # The default page answers at "/" (its url_path reads ""), so slides name it "overview".
 common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})

@@ -171,6 +171,16 @@ def stop_page() -> None:
     raise PageStopped
 
 
+def register_fault_notice() -> None:
+    """One message, above every page, when the register database is unusable or read-only.
+
+    The pages keep working on what can be read (the database, or the seed register) and the
+    Hubs page turns saving off; the message names the file and what to do.
+    """
+    if reason := loaders.register_fault():
+        st.error(reason, icon="⚠️")
+
+
 def sample_hub_notice(hubs: pd.DataFrame) -> None:
     """Say plainly how many of the hubs shown are illustrative samples."""
     if hubs is None or not len(hubs):

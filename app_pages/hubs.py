@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import common
 from data import loaders
-from data.register_store import RegisterStoreError
+from data.register_store import RegisterConflictError, RegisterStoreError
 from geo.footprints import UPLOAD_STATUS, FootprintError
 from utils import constants as c
 from utils.dates import display_date
@@ -29,6 +29,7 @@ from utils.hubs import (
 )
 from utils.maps import fit_to_area
 from utils.planner_figures import row_errors_table
+from utils.register_edits import apply_edits, diff_register
 from utils.text import escape_markdown, md, message, plain
 from utils.view_state import ALL_LEEDS
 
@@ -69,15 +70,28 @@ _LABELS = {
 
 
 # --- small pure steps (display columns and one-row edits; the rules live in utils.hubs) ------
-def _storable(valid: pd.DataFrame) -> pd.DataFrame:
+def _storable(valid: pd.DataFrame, candidate: pd.DataFrame) -> pd.DataFrame:
     """Validated rows in stored form: coordinates looked up from the postcode are not stored.
 
     Otherwise they would be saved as typed coordinates and win over a later postcode change.
+    Ids the user left blank stay blank: the database gives them ids never used before
+    (validation's own fill only looks at the rows in hand, so it would reuse HUB-0001).
+    ``valid`` must be the whole of ``candidate`` (no row errors), so rows line up.
     """
     out = valid[list(REGISTER_COLUMNS)].copy()
     from_postcode = (valid[GEOCODED_FROM] == "postcode").to_numpy()
     out.loc[from_postcode, [c.HUB_LAT, c.HUB_LON]] = np.nan
+    out.loc[coerce_register(candidate)[c.HUB_ID].isna().to_numpy(), c.HUB_ID] = None
     return out
+
+
+def _checked(candidate: pd.DataFrame) -> pd.DataFrame:
+    """Validate a register made under the write lock; refuse (nothing saved) if a row fails."""
+    valid, errors = loaders.check_register(candidate)
+    if errors:
+        shown = "; ".join(str(e) for e in errors[:3])
+        raise RegisterStoreError(f"The change does not fit the register as saved now: {shown}.")
+    return _storable(valid, candidate)
 
 
 def _with_new_hub(stored: pd.DataFrame, fields: dict) -> pd.DataFrame:
@@ -87,6 +101,8 @@ def _with_new_hub(stored: pd.DataFrame, fields: dict) -> pd.DataFrame:
 
 def _with_closure(stored: pd.DataFrame, hub_id: str, closed: date) -> pd.DataFrame:
     """The register with one hub's closed date set."""
+    if hub_id not in set(stored[c.HUB_ID]):
+        raise RegisterStoreError(f"Hub {hub_id} is no longer in the register (removed meanwhile).")
     out = stored.copy()
     out.loc[out[c.HUB_ID] == hub_id, c.HUB_CLOSED] = closed.isoformat()
     return out
@@ -154,20 +170,57 @@ def _commit(write: Callable[[], int], done: Callable[[int], str], what: str = "r
     """
     try:
         version = write()
+    except RegisterConflictError as err:
+        _show_conflict(err, what)
+        return
     except RegisterStoreError as err:
         st.error(f"{escape_markdown(str(err))} The {what} in force is unchanged.")
         return
+    st.session_state["hubs_nonce"] = st.session_state.get("hubs_nonce", 0) + 1  # fresh widgets
     st.session_state["hubs_flash"] = done(version)
     st.rerun()
 
 
-def _save(df: pd.DataFrame, reason: str, action: str, done: str) -> None:
+def _show_conflict(err: RegisterConflictError, what: str) -> None:
+    """Say who saved what and when since the user started; their input stays on the page."""
+    st.error(
+        f"{escape_markdown(str(err))} Your changes are kept on this page: look at what was saved "
+        "meanwhile (below), then apply them again."
+    )
+    st.dataframe(
+        err.since[["created_at", "action", "reason", "summary"]],
+        hide_index=True,
+        key=f"hubs_conflict_{what}",
+        column_config={
+            "created_at": "When (UTC)",
+            "action": "Action",
+            "reason": "Reason",
+            "summary": "What changed",
+        },
+    )
+
+
+def _save(
+    df: pd.DataFrame, reason: str, action: str, done: str, expected: int | None = None
+) -> None:
     """Save a validated register as a new version, then rerun so every view shows it.
+
+    ``done`` is Markdown with any user text already quoted (``utils.text.message``).
+    ``expected``: the version the user started from; the save is refused if anyone saved since.
+    """
+    _commit(
+        lambda: loaders.register_store().save(df, reason, action=action, expected_version=expected),
+        lambda version: f"{done} Saved as version {version}.",
+    )
+
+
+def _update(change: Callable, reason: str, action: str, done: str) -> None:
+    """Apply a one-hub change to the latest register under the database's write lock.
 
     ``done`` is Markdown with any user text already quoted (``utils.text.message``).
     """
     _commit(
-        lambda: loaders.register_store().save(df, reason, action=action),
+        lambda: loaders.register_store().update(change, reason, action, check=_checked),
         lambda version: f"{done} Saved as version {version}.",
     )
 
@@ -201,6 +254,11 @@ st.caption(
 )
 if flash := st.session_state.pop("hubs_flash", None):
     st.success(flash)
+# Why saving is off (the message itself is shown once, above every page, by dashboard.py).
+read_only = loaders.register_fault() is not None
+if read_only:
+    st.info("Saving is off until the register database is fixed; browsing and downloads work.")
+nonce = st.session_state.get("hubs_nonce", 0)  # bumped by every save, so widgets start fresh
 
 stored = loaders.load_stored_register()
 hubs = loaders.load_register_hubs()  # the register itself: every row, samples flagged
@@ -305,19 +363,19 @@ with tab_add:
         )
         st.checkbox("Illustrative sample (not a real hub)", key="hubs_add_sample")
         _reason("hubs_add_reason")
-        add = st.form_submit_button("Add hub", key="hubs_add_submit", type="primary")
+        add = st.form_submit_button(
+            "Add hub", key="hubs_add_submit", type="primary", disabled=read_only
+        )
     if add:
         s = st.session_state
-        candidate = _with_new_hub(
-            stored,
-            {
-                c.HUB_NAME: s["hubs_add_name"],
-                c.HUB_ORG: s["hubs_add_org"],
-                c.HUB_POSTCODE: s["hubs_add_postcode"],
-                c.HUB_OPENED: s["hubs_add_opened"],
-                c.HUB_SAMPLE: s["hubs_add_sample"],
-            },
-        )
+        new_hub = {
+            c.HUB_NAME: s["hubs_add_name"],
+            c.HUB_ORG: s["hubs_add_org"],
+            c.HUB_POSTCODE: s["hubs_add_postcode"],
+            c.HUB_OPENED: s["hubs_add_opened"],
+            c.HUB_SAMPLE: s["hubs_add_sample"],
+        }
+        candidate = _with_new_hub(stored, new_hub)
         valid, errors = loaders.check_register(candidate)
         if errors:
             _show_errors(
@@ -329,8 +387,14 @@ with tab_add:
             st.error("Give a reason for the change (it is kept in the history).")
         else:
             s["hubs_add_clear"] = True
-            added = message("Added {name}.", name=s["hubs_add_name"])
-            _save(_storable(valid), s["hubs_add_reason"], "add", added)
+            # Added to the register as saved at that moment, not to the copy on this page.
+            _update(
+                lambda latest: _with_new_hub(latest, new_hub),
+                s["hubs_add_reason"],
+                "add",
+                message("Added {name}.", name=s["hubs_add_name"]),
+            )
+            s.pop("hubs_add_clear", None)  # only reached when the save failed: keep the form
 
     st.subheader("Close a hub")
     open_hubs = table[table[OPEN_NOW]]
@@ -348,7 +412,7 @@ with tab_add:
             "Closed on", value=today, max_value=today, key="hubs_close_date", format="YYYY-MM-DD"
         )
         close_reason = _reason("hubs_close_reason")
-        close = st.form_submit_button("Close hub", key="hubs_close_submit")
+        close = st.form_submit_button("Close hub", key="hubs_close_submit", disabled=read_only)
     if close:
         if hub_id is None:
             st.error("Choose the hub to close.")
@@ -359,8 +423,12 @@ with tab_add:
             if errors:
                 _show_errors(errors, "The hub was not closed", "hubs_close_errors")
             else:
-                closed = message("Closed {name}.", name=names[hub_id])
-                _save(_storable(valid), close_reason, "close", closed)
+                _update(
+                    lambda latest: _with_closure(latest, hub_id, closed_on),
+                    close_reason,
+                    "close",
+                    message("Closed {name}.", name=names[hub_id]),
+                )
 
 with tab_edit:
     st.caption(
@@ -368,11 +436,18 @@ with tab_edit:
         "reason and save. The whole register is checked first; nothing is saved while any row "
         "has a problem. Latitude/longitude are optional: blank means the postcode centroid."
     )
-    # Keyed by the version: the editor's edits are positional, so they must not outlive the
-    # register they were made on (another user's save, or ours).
-    editor_key = f"hubs_editor_{version}"
+    # The editor's edits are positional, so they stay on the version they were made on (the
+    # "base"); with no pending edits the editor follows the latest version. If someone saves
+    # meanwhile, the user's edits are kept and can be carried over to the latest by hub id.
+    edit_base = st.session_state.get("hubs_edit_base", version)
+    pending = st.session_state.get(f"hubs_editor_{edit_base}_{nonce}") or {}
+    if not any(pending.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        edit_base = version
+    st.session_state["hubs_edit_base"] = edit_base
+    base_register = stored if edit_base == version else loaders.load_register_snapshot(edit_base)
+    editor_key = f"hubs_editor_{edit_base}_{nonce}"
     edited = st.data_editor(
-        stored,
+        base_register,
         key=editor_key,
         num_rows="dynamic",
         hide_index=True,
@@ -384,14 +459,47 @@ with tab_edit:
     )
     edits = st.session_state.get(editor_key) or {}
     if any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        if edit_base != version:
+            st.warning(
+                f"You are editing version {edit_base}, but the register has been saved since "
+                f"(version {version} is in force). Your edits are kept: apply them to the latest "
+                "version (only the cells you changed, matched by hub id), or discard them."
+            )
+            mine = diff_register(base_register, edited)
+            b1, b2, _ = st.columns([2, 1, 2])
+            carry_reason = _reason("hubs_edit_carry_reason")
+            if b1.button(
+                "Apply my edits to the latest version",
+                key="hubs_edit_carry",
+                type="primary",
+                disabled=read_only,
+            ):
+                if not carry_reason.strip():
+                    st.error("Give a reason for the change (it is kept in the history).")
+                else:
+                    _update(
+                        lambda latest: apply_edits(latest, mine),
+                        carry_reason,
+                        "edit",
+                        "Applied your edits to the latest version.",
+                    )
+            if b2.button("Discard my edits", key="hubs_edit_discard"):
+                st.session_state["hubs_nonce"] = nonce + 1
+                st.rerun()
         valid, errors = loaders.check_register(edited)
         if errors:
             _show_errors(errors, "The edits cannot be saved yet", "hubs_edit_errors")
-        else:
+        elif edit_base == version:
             st.info(f"The edited register checks out: {len(valid)} rows.")
             edit_reason = _reason("hubs_edit_reason")
-            if st.button("Save edits", key="hubs_edit_save", type="primary"):
-                _save(_storable(valid), edit_reason, "edit", "Saved your edits.")
+            if st.button("Save edits", key="hubs_edit_save", type="primary", disabled=read_only):
+                _save(
+                    _storable(valid, edited),
+                    edit_reason,
+                    "edit",
+                    "Saved your edits.",
+                    expected=edit_base,
+                )
 
 with tab_upload:
     st.caption(
@@ -400,8 +508,15 @@ with tab_upload:
         "with any problem cannot be applied. Applying replaces the register (the current one "
         "stays in the history)."
     )
-    upload = st.file_uploader("Register file", type=["csv", "xlsx"], key=f"hubs_upload_{version}")
-    if upload is not None:
+    upload = st.file_uploader("Register file", type=["csv", "xlsx"], key=f"hubs_upload_{nonce}")
+    if upload is None:
+        st.session_state.pop("hubs_upload_base", None)
+    else:
+        # The version this file was offered against: applying is refused if anyone saved since.
+        upload_id = f"{upload.name}:{upload.size}:{getattr(upload, 'file_id', '')}"
+        upload_base = st.session_state.setdefault("hubs_upload_base", [upload_id, version])
+        if upload_base[0] != upload_id:
+            upload_base = st.session_state["hubs_upload_base"] = [upload_id, version]
         try:
             raw, valid, errors = loaders.load_register_upload(upload.getvalue(), upload.name)
         except HubRegisterError as err:
@@ -418,9 +533,18 @@ with tab_upload:
                     f"illustrative samples. Applying replaces the current {len(stored)} rows."
                 )
                 upload_reason = _reason("hubs_upload_reason")
-                if st.button("Apply upload", key="hubs_upload_apply", type="primary"):
-                    applied = message("Applied {name}.", name=upload.name)
-                    _save(_storable(valid), upload_reason, "upload", applied)
+                if st.button(
+                    "Apply upload", key="hubs_upload_apply", type="primary", disabled=read_only
+                ):
+                    _save(
+                        _storable(valid, raw),
+                        upload_reason,
+                        "upload",
+                        message("Applied {name}.", name=upload.name),
+                        expected=upload_base[1],
+                    )
+                    # Refused because someone saved meanwhile: a second click applies it anyway.
+                    upload_base[1] = version
 
 with tab_history:
     history = loaders.load_register_history()
@@ -449,15 +573,21 @@ with tab_history:
             placeholder="Choose an earlier version",
         )
         restore_reason = _reason("hubs_restore_reason")
-        restore = st.form_submit_button("Restore this version", key="hubs_restore_submit")
+        restore = st.form_submit_button(
+            "Restore this version", key="hubs_restore_submit", disabled=read_only
+        )
     if restore:
         if restore_id is None:
             st.error("Choose the version to restore.")
         elif not restore_reason.strip():
             st.error("Give a reason for the change (it is kept in the history).")
         else:
+            # The version on screen when the form was filled in (set at the end of each run).
+            seen = st.session_state.get("hubs_seen_version", version)
             _commit(
-                lambda: loaders.register_store().restore(restore_id, restore_reason),
+                lambda: loaders.register_store().restore(
+                    restore_id, restore_reason, expected_version=seen
+                ),
                 lambda version: f"Restored version {restore_id}. Saved as version {version}.",
             )
 
@@ -503,9 +633,15 @@ with tab_fp:
         "anything is wrong, nothing changes."
     )
     fp_upload = st.file_uploader(
-        "LSOA → LCP lookup", type=["csv", "xlsx"], key=f"hubs_fp_upload_{fp_version}"
+        "LSOA → LCP lookup", type=["csv", "xlsx"], key=f"hubs_fp_upload_{nonce}"
     )
-    if fp_upload is not None:
+    if fp_upload is None:
+        st.session_state.pop("hubs_fp_base", None)
+    else:
+        fp_id = f"{fp_upload.name}:{fp_upload.size}:{getattr(fp_upload, 'file_id', '')}"
+        fp_base = st.session_state.setdefault("hubs_fp_base", [fp_id, fp_version])
+        if fp_base[0] != fp_id:
+            fp_base = st.session_state["hubs_fp_base"] = [fp_id, fp_version]
         try:
             fp_raw, lookup, fp_errors = loaders.load_footprint_upload(
                 fp_upload.getvalue(), fp_upload.name
@@ -526,17 +662,26 @@ with tab_fp:
                     f"No problems found: {len(lookup)} LSOAs in {lookup[c.LCP].nunique()} LCPs."
                 )
                 fp_reason = _reason("hubs_fp_reason")
-                if st.button("Apply footprints", key="hubs_fp_apply", type="primary"):
+                if st.button(
+                    "Apply footprints", key="hubs_fp_apply", type="primary", disabled=read_only
+                ):
                     _commit(
-                        lambda: loaders.register_store().save_footprints(lookup, fp_reason),
+                        lambda: loaders.register_store().save_footprints(
+                            lookup, fp_reason, expected_version=fp_base[1]
+                        ),
                         lambda version: (
                             message("Applied {name}", name=fp_upload.name)
                             + f" as footprints version {version}."
                         ),
                         what="footprints",
                     )
+                    fp_base[1] = fp_version  # after a refusal, a second click applies it
     if fp_version:
-        if st.button("Return to the default footprints", key="hubs_fp_reset"):
-            loaders.register_store().reset_footprints()
-            st.session_state["hubs_flash"] = "Returned to the project's default footprints."
-            st.rerun()
+        if st.button("Return to the default footprints", key="hubs_fp_reset", disabled=read_only):
+            _commit(
+                lambda: loaders.register_store().reset_footprints() or 0,
+                lambda _version: "Returned to the project's default footprints.",
+                what="footprints",
+            )
+
+st.session_state["hubs_seen_version"] = version

@@ -194,7 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         help="include the illustrative sample hubs (the file name then ends -illustrative)",
     )
     args = parser.parse_args(argv)
-    table = lsoa_table(radius_m=args.radius, db=args.db, demo=args.demo)
+    from data.register_store import RegisterStoreError
+
+    try:
+        table = lsoa_table(radius_m=args.radius, db=args.db, demo=args.demo)
+    except RegisterStoreError as err:  # e.g. a corrupt or lost database: say which and why
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     out = args.out.with_name(export_name(args.out.name, args.demo))
     table.to_csv(out, index=False)
     n_hubs, n_sample = table.attrs["n_hubs"], table.attrs["n_sample_hubs"]

@@ -14,11 +14,12 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from data import built
 from data.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_DIR, assets_present, install_assets
 from data.build import DEMAND_FILE, build_all, read_lsoa11_to_21, simplify_for_map
-from data.register_store import RegisterStore
+from data.register_store import RegisterStore, RegisterUnavailableError, database_url
 from data.sources import MissingSourceError, build_dir, source_dir
 from geo.coverage import coverage_by_lsoa, summarise_coverage
 from geo.footprints import (
@@ -156,15 +157,45 @@ def load_manifest() -> dict:
 
 
 @st.cache_resource(show_spinner=False)
-def register_store() -> RegisterStore:
-    """The register database (one connection pool per server)."""
+def _open_register_store(url: str) -> RegisterStore:
     ensure_ready()
-    return RegisterStore()
+    try:
+        return RegisterStore(url)
+    except RegisterUnavailableError as err:
+        # Corrupt, or missing after it had a history: show the seed register, read-only.
+        return RegisterStore.fallback(str(err))
+
+
+def register_store() -> RegisterStore:
+    """The register database (one connection pool per server).
+
+    If the database file disappeared while the app runs it is opened again, which gives the
+    read-only fallback with the reason (RegisterStore never re-seeds over a lost history).
+    """
+    store = _open_register_store(database_url())
+    if store.path is not None and not store.path.exists():
+        _open_register_store.clear()
+        store = _open_register_store(database_url())
+    return store
+
+
+def register_fault() -> str | None:
+    """Why saving is off (read-only, corrupt or missing database), or None when all is well.
+
+    Called first on every run (dashboard.py): a database that went bad since the last run is
+    opened again here, which gives the read-only fallback with the reason.
+    """
+    register_version()
+    return register_store().read_only_reason
 
 
 def register_version() -> int:
     """Version id of the register in force (changes on every save)."""
-    return register_store().current_version()
+    try:
+        return register_store().current_version()
+    except DBAPIError:  # the file went bad while the app runs: reopen (fallback, with the reason)
+        _open_register_store.clear()
+        return register_store().current_version()
 
 
 def footprints_version() -> int:
@@ -705,6 +736,12 @@ def _stored_register(register: int) -> pd.DataFrame:
 def load_stored_register() -> pd.DataFrame:
     """The register as stored (the columns of data/hubs.csv, nothing derived), for editing."""
     return _stored_register(register_version())
+
+
+@st.cache_data(show_spinner=False)
+def load_register_snapshot(version: int) -> pd.DataFrame:
+    """The register as saved in one version (a version never changes once saved)."""
+    return register_store().snapshot(version)
 
 
 @st.cache_data(show_spinner=False)

@@ -56,11 +56,14 @@ def wait_healthy(url: str, timeout: float = 90.0) -> None:
 class StreamlitServer:
     """A `streamlit run` process (dashboard.py by default) on a free port with its own database."""
 
-    def __init__(self, db_path: Path, script: str = "dashboard.py") -> None:
+    def __init__(
+        self, db_path: Path, script: str = "dashboard.py", db_url: str | None = None
+    ) -> None:
+        """``db_url`` (e.g. PostgreSQL) overrides the SQLite file; logs go beside ``db_path``."""
         self.script = script
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "HUB_COVERAGE_DB": str(db_path)}
+        self.env = {**os.environ, "HUB_COVERAGE_DB": db_url or str(db_path)}
         self.proc: subprocess.Popen | None = None
         self.log = db_path.parent / f"streamlit-{self.port}.log"
 

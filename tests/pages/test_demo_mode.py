@@ -230,7 +230,7 @@ def samples_only_register(tmp_path):
     old = os.environ["HUB_COVERAGE_DB"]
     os.environ["HUB_COVERAGE_DB"] = str(tmp_path / "samples_only.sqlite")
     # Loaders key their caches on version numbers, which two databases can share: start clean.
-    loaders.register_store.clear()
+    loaders._open_register_store.clear()
     st.cache_data.clear()
     store = loaders.register_store()
     reg = store.load()
@@ -238,7 +238,7 @@ def samples_only_register(tmp_path):
     yield store
     store.dispose()
     os.environ["HUB_COVERAGE_DB"] = old
-    loaders.register_store.clear()
+    loaders._open_register_store.clear()
     st.cache_data.clear()
 
 
