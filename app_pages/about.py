@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from app_pages.figures import about
 from data import loaders
-from utils import about
 from utils.risk import describe_method
 
 st.title("About the data")
@@ -20,7 +20,7 @@ st.header("Method")
 # Defaults, as used by the Overview page and the command-line export; the Gaps page can change them.
 st.markdown(describe_method())
 
-# Coverage method: a separate block (utils.about.coverage_method_markdown).
+# Coverage method: a separate block (app_pages.figures.about.coverage_method_markdown).
 st.header("How coverage is measured")
 st.markdown(about.coverage_method_markdown())
 

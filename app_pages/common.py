@@ -9,13 +9,13 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from app_pages.figures.exports import table_csv, table_xlsx
+from app_pages.figures.maps import map_document
+from app_pages.figures.slides import Slide, build_slides, slide_index
 from data import loaders
 from utils import constants as c
 from utils import demo as demo_rules
-from utils.exports import table_csv, table_xlsx
 from utils.indicators import indicator_label
-from utils.maps import map_document
-from utils.slides import Slide, build_slides, slide_index
 from utils.text import md
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
 

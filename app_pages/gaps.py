@@ -3,6 +3,8 @@
 import streamlit as st
 
 from app_pages import common
+from app_pages.figures import gap_figures as gf
+from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
 from geo.coverage import (
     AREA,
@@ -13,8 +15,6 @@ from geo.coverage import (
     summarise_coverage,
 )
 from utils import constants as c
-from utils import gap_figures as gf
-from utils.maps import build_hub_map, fit_to_area
 from utils.risk import (
     AT_RISK_DEFINITIONS,
     DEFAULT_SPEC,

@@ -11,6 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.figures.maps import fit_to_area
+from app_pages.figures.planner_figures import row_errors_table
 from data import loaders
 from data.register_store import RegisterConflictError, RegisterStoreError
 from geo.footprints import UPLOAD_STATUS, FootprintError
@@ -27,8 +29,6 @@ from utils.hubs import (
     register_to_csv,
     sheet_row,
 )
-from utils.maps import fit_to_area
-from utils.planner_figures import row_errors_table
 from utils.register_edits import apply_edits, diff_register
 from utils.text import escape_markdown, md, message, plain
 from utils.view_state import ALL_LEEDS

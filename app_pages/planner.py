@@ -7,12 +7,12 @@ import hashlib
 import streamlit as st
 
 from app_pages import common
+from app_pages.figures import planner_figures as pf
+from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
 from data.register_store import RegisterStoreError
 from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
 from utils import constants as c
-from utils import planner_figures as pf
-from utils.maps import build_hub_map, fit_to_area
 from utils.text import escape_markdown, md
 from utils.venues import MAX_VENUES, VenueFileError
 from utils.view_state import ParamSpec, decode_params, encode_params

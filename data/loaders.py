@@ -16,6 +16,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
+from app_pages.figures.exports import standalone_map_html
+from app_pages.figures.maps import build_hub_map, encode_shapes, fit_to_area, map_document
 from data import built
 from data.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_DIR, assets_present, install_assets
 from data.build import DEMAND_FILE, build_all, read_lsoa11_to_21, simplify_for_map
@@ -43,12 +45,10 @@ from geo.sites import (
 from utils import constants as c
 from utils.demo import hubs_for_mode
 from utils.demo import title as demo_title
-from utils.exports import standalone_map_html
 from utils.growth import MONTH as GROWTH_MONTH
 from utils.growth import coverage_over_time, growth_series
 from utils.hubs import RowError, open_on, read_register_file, validate_register
 from utils.indicators import decile_column_for, indicator_table
-from utils.maps import build_hub_map, encode_shapes, fit_to_area, map_document
 from utils.risk import attach_risk, compute_risk_index
 from utils.venues import read_venues_csv, validate_venues
 from utils.view_state import ALL_LEEDS

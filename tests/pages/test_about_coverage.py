@@ -1,7 +1,7 @@
 """The About page says how coverage is measured and what the equal split of residents assumes."""
 
+from app_pages.figures.about import coverage_method_markdown
 from tests.pages.conftest import run_page
-from utils.about import coverage_method_markdown
 
 
 def test_coverage_method_names_the_demand_postcodes_and_the_equal_split():

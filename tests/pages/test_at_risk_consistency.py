@@ -4,12 +4,12 @@ import re
 
 import pytest
 
+from app_pages.figures import gap_figures as gf
 from data import loaders
 from data.export import lsoa_table
 from geo.coverage import AT_RISK_POP, summarise_coverage
 from tests.pages.conftest import run_page
 from utils import constants as c
-from utils import gap_figures as gf
 from utils.view_state import ALL_LEEDS
 
 TIMEOUT = 180

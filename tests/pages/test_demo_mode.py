@@ -13,15 +13,15 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from app_pages.figures import gap_figures as gf
+from app_pages.figures.slides import build_slides
 from data import export, loaders
 from geo.coverage import NEAREST_HUB, coverage_by_lsoa, summarise_coverage
 from tests.pages.conftest import run_page
 from utils import constants as c
 from utils import demo
-from utils import gap_figures as gf
 from utils import growth as g
 from utils.hubs import open_on
-from utils.slides import build_slides
 
 PAGES = [
     "app_pages/overview.py",

@@ -5,9 +5,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from app_pages.figures import gap_figures as gf
 from tests.pages.conftest import run_page
 from utils import constants as c
-from utils import gap_figures as gf
 
 GAPS = "app_pages/gaps.py"
 TIMEOUT = 180

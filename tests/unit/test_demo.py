@@ -2,8 +2,8 @@
 
 import pandas as pd
 
+from app_pages.figures.slides import build_slides
 from utils import demo
-from utils.slides import build_slides
 from utils.view_state import decode_params, encode_params, shared_specs
 
 

@@ -7,10 +7,10 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
+from app_pages.figures.exports import standalone_map_html, summary_html, table_csv, table_xlsx
+from app_pages.figures.maps import build_hub_map, map_document
 from utils import constants as c
-from utils.exports import standalone_map_html, summary_html, table_csv, table_xlsx
 from utils.indicators import Headline
-from utils.maps import build_hub_map, map_document
 
 
 def small_map():

@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from app_pages.figures import gap_figures as gf
 from geo import coverage as cov
 from utils import constants as c
-from utils import gap_figures as gf
 from utils.risk import DEFAULT_COMPONENT_WEIGHTS, RISK_MISSING, risk_breakdown
 from utils.view_state import decode_params
 

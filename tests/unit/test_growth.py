@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 
+from app_pages.figures import growth_figures as gf
 from utils import constants as c
 from utils import growth as g
-from utils import growth_figures as gf
 
 BEESTON = "Beeston and Middleton"
 YORK = "York Road"

@@ -6,8 +6,7 @@ import polyline
 import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from utils import constants as c
-from utils.maps import (
+from app_pages.figures.maps import (
     build_hub_map,
     class_colours,
     classify,
@@ -17,6 +16,7 @@ from utils.maps import (
     map_asset_links,
     map_document,
 )
+from utils import constants as c
 
 ASSETS = {
     "asset_js": "/app/static/vendor/leaflet/leaflet.js",

@@ -1,4 +1,4 @@
-"""Unit tests for utils/planner_figures.py: curve figure, tables, scenario JSON and comparison."""
+"""Unit tests for app_pages/figures/planner_figures.py: curve figure, tables, scenario JSON and comparison."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from app_pages.figures import planner_figures as pf
 from geo.sites import OBJECTIVES, recommend_sites_from_matrix, sites_needed_for_share_from_matrix
-from utils import planner_figures as pf
 from utils.constants import LAT, LCP, LON, LSOA
 from utils.hubs import RowError
 

@@ -1,6 +1,6 @@
 """Presenter slides: a fixed sequence whose every slide is a shareable view."""
 
-from utils.slides import build_slides, slide_index
+from app_pages.figures.slides import build_slides, slide_index
 from utils.view_state import ALL_LEEDS
 
 

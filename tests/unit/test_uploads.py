@@ -107,7 +107,7 @@ def test_file_names_in_messages_are_one_line_and_truncated():
 
 
 def test_control_characters_never_break_the_excel_download():
-    from utils.exports import table_xlsx
+    from app_pages.figures.exports import table_xlsx
     from utils.hubs import excel_safe
 
     df = pd.DataFrame({"name": ["Ctrl\x00\x07\x1b[31m\r\nnext", "=1+1"]})

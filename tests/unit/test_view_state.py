@@ -58,7 +58,7 @@ def test_lsoas_in_area_picks_one_lcp_or_all_of_leeds():
 
 
 def test_notices_name_the_default_in_words_not_internal_values():
-    from utils.gap_figures import gap_specs
+    from app_pages.figures.gap_figures import gap_specs
 
     _, notices = decode_params({"w": "age_income:x", "def": "nope", "scale": "mars"}, gap_specs())
     assert len(notices) == 3

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 import folium
 import pandas as pd
 
+from app_pages.figures.maps import map_document
 from utils.hubs import excel_safe
 from utils.indicators import Headline
-from utils.maps import map_document
 
 
 def standalone_map_html(m: folium.Map | str, leaflet_js: str, leaflet_css: str, title: str) -> str:
