@@ -18,9 +18,13 @@ PAGES = [
     st.Page("app_pages/growth.py", title="Growth", url_path="growth"),
     st.Page("app_pages/hubs.py", title="Hubs", url_path="hubs"),
     st.Page("app_pages/about.py", title="About the data", url_path="about"),
+    st.Page(
+        "app_pages/accessibility.py", title="Accessibility statement", url_path="accessibility"
+    ),
 ]
 
 page = st.navigation(PAGES)
+common.accessibility_css()
 common.init_shared_view()
 # The default page answers at "/" (its url_path reads ""), so slides name it "overview".
 common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +24,31 @@ _STATE_KEYS = {
     "r": "view_radius",
     "present": "view_present",
 }
+
+
+# WCAG 2.2 AA fixes the theme cannot make (one place, drawn on every page by dashboard.py):
+# - captions: Streamlit fades them to 60% opacity (#828180, 3.9:1 on white); full opacity and
+#   #545454 give 7.6:1 (6.7:1 on the sidebar's #f0f2f6), so small text meets 4.5:1 (1.4.3);
+# - a visible focus for every control (2.4.7, 2.4.13): 3 px near-black outline, 17:1 on white,
+#   with a white halo so it also shows on dark map colours and the primary (red) buttons;
+# - reflow at 320 CSS px (1.4.10): long words and links wrap instead of pushing the page sideways.
+A11Y_CSS = """
+<style>
+[data-testid="stCaptionContainer"] {opacity: 1 !important; color: #545454 !important;}
+[data-testid="stCaptionContainer"] p {color: #545454 !important;}
+:focus-visible, [data-testid="stAppViewContainer"] *:focus-visible {
+  outline: 3px solid #0b0c0c !important; outline-offset: 2px !important;
+  box-shadow: 0 0 0 5px #ffffff !important;}
+[data-testid="stMarkdownContainer"] {overflow-wrap: anywhere;}
+[data-testid="stMetricValue"] > div {white-space: normal !important; overflow-wrap: anywhere;}
+[data-testid="stTabs"] [role="tablist"] {flex-wrap: wrap !important; row-gap: 0.25rem;}
+</style>
+"""
+
+
+def accessibility_css() -> None:
+    """Contrast, visible-focus and reflow fixes for every page (see ``A11Y_CSS``)."""
+    st.html(A11Y_CSS)
 
 
 def favicon() -> str:
@@ -122,6 +148,12 @@ def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs
     """
     html = fmap if isinstance(fmap, str) else map_document(fmap)
     st.iframe(html, height=height, alt=alt)
+
+
+def figure_summary(text: str) -> None:
+    """The one-sentence finding of the next map or chart, as text (nothing only in a picture)."""
+    # Names (LCPs, wards) are data: escape Markdown so they print as written.
+    st.markdown(re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", text))
 
 
 class PageStopped(Exception):  # noqa: N818 - control flow, not an error

@@ -14,6 +14,7 @@ from geo.coverage import (
 )
 from utils import constants as c
 from utils import gap_figures as gf
+from utils import summaries
 from utils.maps import build_hub_map, fit_to_area
 from utils.risk import (
     AT_RISK_DEFINITIONS,
@@ -179,6 +180,7 @@ st.dataframe(
 )
 common.csv_download(lcp_table, f"leeds_lcp_gaps_{radius}m_{at_risk}.csv", key="gaps_lcp_download")
 
+common.figure_summary(summaries.lcp_gap_summary(lcp_table))
 common.show_chart(
     gf.build_need_coverage_scatter(
         ranked,
@@ -190,8 +192,8 @@ common.show_chart(
     key="gaps_scatter",
 )
 st.caption(
-    "One dot per LCP; dot size = at-risk residents beyond reach; orange = the five largest gaps. "
-    "Dashed lines: Leeds as a whole."
+    "One dot per LCP; dot size = at-risk residents beyond reach; orange diamonds = the five "
+    "largest gaps. Dashed lines: Leeds as a whole. The table above has the same numbers."
 )
 
 # --- LSOA gaps -----------------------------------------------------------------------------
@@ -218,6 +220,7 @@ common.csv_download(
 
 # --- Map -----------------------------------------------------------------------------------
 st.subheader("Map: risk index, uncovered high-need LSOAs and hub reach")
+common.figure_summary(summaries.lsoa_gap_summary(lsoa_table, radius, where))
 map_table = coverage[[c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.RISK_INDEX, c.IMD_DECILE]]
 fmap = build_hub_map(
     loaders.load_lsoa_map_encoded(),
@@ -236,7 +239,7 @@ fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
 common.show_map(fmap, height=600)
 st.caption(
     f"Pink outline: at-risk LSOA beyond {radius:,} m of a hub. Dashed circles: {radius:,} m around "
-    "each hub. Grey: no index (no inputs)."
+    "each hub. Grey: no index (no inputs). The neighbourhoods table above has the same LSOAs."
 )
 common.sample_hub_notice(hubs)
 
@@ -251,13 +254,15 @@ code = st.selectbox(
 if code is not None:
     risk_row = loaders.load_risk(weights, scaling).set_index(c.LSOA).loc[code]
     breakdown = risk_breakdown(risk_row, component_weights=dict(weights))
+    breakdown_rows = gf.breakdown_table(breakdown)
+    common.figure_summary(summaries.breakdown_summary(breakdown_rows, labels[code]))
     chart_col, table_col = st.columns([3, 2])
     chart_col.plotly_chart(
         gf.build_breakdown_chart(breakdown, labels[code]),
         width="stretch",
         key="gaps_breakdown_chart",
     )
-    table_col.dataframe(gf.breakdown_table(breakdown), hide_index=True, key="gaps_breakdown_table")
+    table_col.dataframe(breakdown_rows, hide_index=True, key="gaps_breakdown_table")
     reason = str(risk_row[RISK_MISSING] or "")
     if reason:
         table_col.warning(f"Missing inputs: {reason}.")

@@ -375,6 +375,8 @@ def build_need_coverage_scatter(
             marker={
                 "size": sizes,
                 "color": colours,
+                # The five largest gaps differ in shape too, not only in colour (WCAG 1.4.1).
+                "symbol": ["diamond" if a in marked else "circle" for a in rows[cov.AREA]],
                 "opacity": 0.8,
                 "line": {"color": "#ffffff", "width": 1},
             },

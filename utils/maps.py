@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable
 
 import folium
@@ -406,10 +407,12 @@ def _add_hub_markers(m: folium.Map, hubs: pd.DataFrame, rings_m: float | None) -
                 group[c.HUB_LAT], group[c.HUB_LON], group[c.HUB_NAME], strict=True
             )
         ]
+        # Samples differ in more than colour: a dashed black outline (WCAG 1.4.1), named in the legend.
         marker = {
             "radius": 7 if sample else 8,
-            "color": "#ffffff",
+            "color": "#000000" if sample else "#ffffff",
             "weight": 2,
+            "dashArray": "3 2" if sample else None,
             "fillColor": colour,
             "fillOpacity": 0.95,
             "className": "hc-hub hc-hub-sample" if sample else "hc-hub hc-hub-real",
@@ -534,8 +537,8 @@ def build_hub_map(
         _add_hub_markers(m, hubs, rings_m)
         notes.append(
             f'<span style="background:{REAL_HUB_COLOUR};border-radius:8px"></span>hub'
-            f' &nbsp; <span style="background:{SAMPLE_HUB_COLOUR};border-radius:8px"></span>'
-            "sample hub (illustrative)"
+            f' &nbsp; <span style="background:{SAMPLE_HUB_COLOUR};border:2px dashed #000;'
+            'border-radius:8px"></span>sample hub (illustrative, dashed outline)'
         )
     if new_sites is not None and len(new_sites):
         _add_new_sites(m, new_sites, rings_m)
@@ -574,12 +577,22 @@ def fit_to_area(m: folium.Map, lsoas: gpd.GeoDataFrame, area: str) -> None:
     m.fit_bounds([[miny, minx], [maxy, maxx]])
 
 
-def map_document(m: folium.Map) -> str:
+MAP_TITLE = "Map of Leeds neighbourhoods and hubs"
+# folium's page forbids zooming (WCAG 1.4.4 / axe meta-viewport): let people pinch-zoom.
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+def map_document(m: folium.Map, title: str = MAP_TITLE) -> str:
     """The map as one complete HTML page (Leaflet linked from the app's static folder).
 
-    Pages show this page in Streamlit's own HTML frame; exports inline Leaflet into it.
+    Pages show this page in Streamlit's own HTML frame; exports inline Leaflet into it. The
+    page states its language and title and lets the user zoom (folium's own page does not),
+    so screen readers announce the frame and axe finds nothing to fix inside it.
     """
-    return m.get_root().render()
+    page = m.get_root().render()
+    page = page.replace("<html>", '<html lang="en-GB">', 1)
+    page = re.sub(r'<meta name="viewport"[^>]*>', lambda _m: _VIEWPORT, page, count=1)
+    return page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
 
 
 def map_asset_links(m: folium.Map) -> list[str]:
