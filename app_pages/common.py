@@ -39,6 +39,7 @@ A11Y_CSS = """
 :focus-visible, [data-testid="stAppViewContainer"] *:focus-visible {
   outline: 3px solid #0b0c0c !important; outline-offset: 2px !important;
   box-shadow: 0 0 0 5px #ffffff !important;}
+iframe:focus, iframe:focus-within {outline: 3px solid #0b0c0c !important; outline-offset: 2px;}
 [data-testid="stMarkdownContainer"] {overflow-wrap: anywhere;}
 [data-testid="stMetricValue"] > div {white-space: normal !important; overflow-wrap: anywhere;}
 [data-testid="stTabs"] [role="tablist"] {flex-wrap: wrap !important; row-gap: 0.25rem;}

@@ -244,7 +244,7 @@ class EncodedPolygons(MacroElement):
           })};
           var style = {{ this.style_js }};
           var tooltip = {{ this.tooltip_js }};
-          L.geoJSON(fc, {
+          var layer = L.geoJSON(fc, {
             style: style,
             interactive: {{ this.interactive }},
             onEachFeature: function(feature, layer) {
@@ -257,6 +257,13 @@ class EncodedPolygons(MacroElement):
               }
             }
           }).addTo({{ this._parent.get_name() }});
+          // Chromium puts every SVG path with a focus listener (Leaflet's tooltips) in the Tab
+          // order: 488 stops before the page goes on. Keyboard users get these values from the
+          // table beside each map instead; the map itself still takes focus (arrows pan).
+          layer.eachLayer(function(l) {
+            var el = l.getElement && l.getElement();
+            if (el) { el.setAttribute("tabindex", "-1"); }
+          });
         })();
         {% endmacro %}
         """
@@ -580,6 +587,12 @@ def fit_to_area(m: folium.Map, lsoas: gpd.GeoDataFrame, area: str) -> None:
 MAP_TITLE = "Map of Leeds neighbourhoods and hubs"
 # folium's page forbids zooming (WCAG 1.4.4 / axe meta-viewport): let people pinch-zoom.
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+# A visible keyboard focus on the map (arrow keys pan, +/- zoom) and its zoom buttons (2.4.7).
+_FOCUS_CSS = (
+    "<style>.leaflet-container:focus-visible{outline:3px solid #0b0c0c;outline-offset:-3px;"
+    "box-shadow:inset 0 0 0 6px #ffffff}.leaflet-container a:focus-visible{outline:3px solid "
+    "#0b0c0c;outline-offset:1px}</style>"
+)
 
 
 def map_document(m: folium.Map, title: str = MAP_TITLE) -> str:
@@ -592,7 +605,8 @@ def map_document(m: folium.Map, title: str = MAP_TITLE) -> str:
     page = m.get_root().render()
     page = page.replace("<html>", '<html lang="en-GB">', 1)
     page = re.sub(r'<meta name="viewport"[^>]*>', lambda _m: _VIEWPORT, page, count=1)
-    return page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
+    head = f"<head>\n    <title>{html.escape(title)}</title>\n    {_FOCUS_CSS}"
+    return page.replace("<head>", head, 1)
 
 
 def map_asset_links(m: folium.Map) -> list[str]:
