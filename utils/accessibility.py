@@ -17,8 +17,8 @@ MEETS = [
     "Nothing is only in a picture: every map and chart has a one-sentence summary of what it "
     "shows and a table with the same numbers, reachable without a mouse.",
     "Colour is never the only carrier: legends name every class, sample hubs have a dashed "
-    "outline, approximate LCP footprints are dashed and recommended sites are larger with a "
-    "thick outline, and each is named in the map legend.",
+    "outline, approximate LCP footprints are dashed, recommended sites are larger with a thick "
+    "outline, the five largest gaps on the Gaps chart are diamonds, and each is named in words.",
     "Text meets 4.5:1 contrast and meaningful graphics (legend swatches, hub markers, focus "
     "outlines) 3:1, in the normal and the presenter theme.",
     "At 320 CSS pixels wide (400% zoom) no content or function is lost and only data tables "
@@ -29,14 +29,16 @@ MEETS = [
 NOT_YET = [
     (
         "Hover details on maps and charts",
-        "The tooltip that appears when the mouse is over a neighbourhood, hub or chart point is "
-        "not reachable by keyboard (the maps are drawn with Leaflet, the charts with Plotly). "
-        "The same figures are in the table under each map and chart, and in the downloads.",
+        "The details that appear when the mouse is over a neighbourhood or a chart point cannot "
+        "be opened with the keyboard (the maps are drawn with Leaflet, the charts with Plotly). "
+        "Every figure has a sentence and a table with the same numbers, and the downloads. Hub "
+        "markers can be reached with Tab inside the map and show their name when focused.",
     ),
     (
         "Individual neighbourhoods on the map",
-        "The map itself can be focused, panned with the arrow keys and zoomed with + and -, but "
-        "individual neighbourhood shapes cannot be focused one by one. Use the table instead.",
+        "The map can be focused, panned with the arrow keys and zoomed with + and -, but "
+        "neighbourhood shapes are left out of the Tab order (there are 488 of them). Use the "
+        "table under the map instead.",
     ),
     (
         "Data grid",
@@ -58,7 +60,8 @@ HOW_TESTED = [
     "keyboard alone, changes the area, the indicator and the radius, and runs a recommendation.",
     "Reflow: an automated test opens every page at 320 CSS pixels wide and checks nothing "
     "outside tables and maps needs sideways scrolling.",
-    "Contrast of the map and chart colours was calculated from the palette (WCAG formula).",
+    "Contrast of the map and chart colours, markers and focus outline is calculated from the "
+    "palette with the WCAG formula in a unit test.",
 ]
 
 
@@ -122,3 +125,23 @@ def statement_markdown(contact: str | None = None, allow_list: dict | None = Non
         "Advisory and Support Service (EASS).",
     ]
     return "\n".join(lines)
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    value = hex_colour.lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (ch / 12.92 if ch <= 0.03928 else ((ch + 0.055) / 1.055) ** 2.4 for ch in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(colour_a: str, colour_b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21).
+
+    Examples
+    --------
+    >>> round(contrast_ratio("#000000", "#ffffff"), 1)
+    21.0
+    """
+    hi, lo = sorted((_luminance(colour_a), _luminance(colour_b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

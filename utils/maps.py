@@ -352,7 +352,8 @@ class PointMarkers(MacroElement):
     points : list of dict
         ``{"lat", "lon", "tip"}``; ``tip`` is tooltip HTML the caller has already escaped.
     marker : dict
-        Leaflet circleMarker options (radius, color, fillColor, className …).
+        Leaflet circleMarker options (radius, color, fillColor, className …); ``halo``, a
+        colour, adds a ring of that colour just outside the marker.
     ring_m : float, optional
         Radius in metres of a reach ring drawn around each point.
     ring : dict, optional
@@ -368,6 +369,11 @@ class PointMarkers(MacroElement):
           {{ this.points_json }}.forEach(function(p) {
             if ({{ this.ring_m }} > 0) {
               L.circle([p.lat, p.lon], Object.assign({radius: {{ this.ring_m }}, interactive: false}, ring)).addTo(map);
+            }
+            if (marker.halo) {
+              // A ring in a second colour under the marker: it stands out 3:1 on light and dark.
+              L.circleMarker([p.lat, p.lon], {radius: marker.radius + marker.weight + 1,
+                stroke: false, fillColor: marker.halo, fillOpacity: 1, interactive: false}).addTo(map);
             }
             L.circleMarker([p.lat, p.lon], marker).bindTooltip(p.tip).addTo(map);
           });
@@ -420,6 +426,7 @@ def _add_hub_markers(m: folium.Map, hubs: pd.DataFrame, rings_m: float | None) -
             "color": "#000000" if sample else "#ffffff",
             "weight": 2,
             "dashArray": "3 2" if sample else None,
+            "halo": "#ffffff" if sample else None,
             "fillColor": colour,
             "fillOpacity": 0.95,
             "className": "hc-hub hc-hub-sample" if sample else "hc-hub hc-hub-real",
@@ -444,6 +451,7 @@ def _add_new_sites(m: folium.Map, sites: pd.DataFrame, rings_m: float | None) ->
         "fillColor": NEW_SITE_COLOUR,
         "fillOpacity": 1,
         "className": "hc-new-site",
+        "halo": "#ffffff",
     }
     PointMarkers(
         points, marker, rings_m, {"color": NEW_SITE_COLOUR, "weight": 2, "fill": False}

@@ -178,4 +178,5 @@ def test_sample_hubs_differ_from_real_hubs_in_outline_not_only_colour(shapes, ta
     }
     assert markers["hc-hub hc-hub-sample"]["dashArray"] == "3 2"
     assert markers["hc-hub hc-hub-real"]["dashArray"] is None
+    assert markers["hc-hub hc-hub-sample"]["halo"] == "#ffffff"  # 3:1 on dark classes too
     assert "dashed outline" in html  # the legend names the difference in words
