@@ -159,8 +159,10 @@ def coverage_over_time_summary(
     With both hub sets present (real only, all incl. samples), the sentence uses all hubs.
     """
     rows = over_time[over_time["area"] == area]
+    which = ""
     if "hub_set" in rows and rows["hub_set"].nunique() > 1:
         rows = rows[rows["hub_set"] == rows["hub_set"].iloc[-1]]
+        which = f" ({rows['hub_set'].iloc[-1]})"
     rows = rows.dropna(subset=[measure]).sort_values("month")
     if rows.empty:
         return f"No coverage figures for {area}."
@@ -170,25 +172,34 @@ def coverage_over_time_summary(
         return f"{float(v):.1f}%" if measure.endswith("_pct") else _n(v)
 
     return (
-        f"{measure_label} in {area}: {fmt(first[measure])} in {_month(first['month'])}, "
+        f"{measure_label} in {area}{which}: {fmt(first[measure])} in {_month(first['month'])}, "
         f"{fmt(last[measure])} in {_month(last['month'])}."
     )
 
 
-def deprivation_change_summary(change: pd.DataFrame) -> str:
-    """The LCPs whose share of most-deprived neighbourhoods rose and fell most, 2019 -> 2025
-    (``growth.deprivation_change_by_lcp``; ``imd_pct_change`` is a fraction)."""
-    rows = change.dropna(subset=["imd_pct_change"])
+def deprivation_change_summary(change: pd.DataFrame, leeds_label: str = "Leeds") -> str:
+    """The LCPs that became relatively more and less deprived, IMD 2019 -> 2025.
+
+    ``change`` is ``growth.deprivation_change_by_lcp``: ``imd_pct_change`` is the change in the
+    population-weighted national percentile rank (a fraction; negative = relatively more
+    deprived). The Leeds row is left out of the comparison.
+    """
+    rows = change[change["lcp"] != leeds_label].dropna(subset=["imd_pct_change"])
     if rows.empty:
         return "No LCP has IMD figures for both 2019 and 2025."
-    ordered = rows.sort_values("imd_pct_change", ascending=False, kind="stable")
-    up, down = ordered.iloc[0], ordered.iloc[-1]
+    ordered = rows.sort_values("imd_pct_change", kind="stable")
+    worse, better = ordered.iloc[0], ordered.iloc[-1]
+
+    def points(v: float) -> str:
+        return f"{100 * float(v):+.1f} percentile points"
+
     text = (
-        f"{up['lcp']} changed most towards deprivation ({100 * up['imd_pct_change']:+.1f} points)"
+        f"{worse['lcp']} became relatively more deprived than any other LCP from IMD 2019 to "
+        f"2025 ({points(worse['imd_pct_change'])})"
     )
-    if down["lcp"] != up["lcp"]:
-        text += f"; {down['lcp']} the other way ({100 * down['imd_pct_change']:+.1f} points)"
-    return text + ", 2019 to 2025."
+    if better["lcp"] != worse["lcp"]:
+        text += f"; {better['lcp']} moved most the other way ({points(better['imd_pct_change'])})"
+    return text + "."
 
 
 def sites_summary(display: pd.DataFrame, unit: str) -> str:

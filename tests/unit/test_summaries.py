@@ -130,11 +130,13 @@ def test_coverage_over_time_summary_uses_first_and_latest_month_of_one_area():
     )
 
 
-def test_deprivation_change_summary_names_both_ends():
-    change = pd.DataFrame({"lcp": ["A", "B", "C"], "imd_pct_change": [0.031, -0.02, 0.0]})
+def test_deprivation_change_summary_names_both_ends_and_leaves_out_leeds():
+    change = pd.DataFrame(
+        {"lcp": ["A", "B", "C", "Leeds"], "imd_pct_change": [0.031, -0.02, 0.0, -0.5]}
+    )
     assert s.deprivation_change_summary(change) == (
-        "A changed most towards deprivation (+3.1 points); B the other way (-2.0 points), "
-        "2019 to 2025."
+        "B became relatively more deprived than any other LCP from IMD 2019 to 2025 "
+        "(-2.0 percentile points); A moved most the other way (+3.1 percentile points)."
     )
 
 
