@@ -61,7 +61,7 @@ def test_growth_page_states_growth_coverage_and_change_in_words():
     for phrase in (
         "Open hubs grew from",
         "hubs were open",
-        "in Leeds:",
+        "within reach (%) in Leeds",
         "became relatively more deprived",
     ):
         assert phrase in text, phrase
