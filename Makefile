@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test test-fast lint data assets bench clean setup browser postgres
+.PHONY: run test test-fast test-a11y lint data assets bench clean setup browser postgres
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,6 +51,10 @@ lint: $(STAMP)
 test: setup browser postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest tests
+
+# Accessibility only: axe on every page/viewport/mode, keyboard walk, reflow (also in `make test`).
+test-a11y: setup browser
+	$(BIN)/python -m pytest tests/e2e/test_accessibility_e2e.py tests/e2e/test_keyboard_e2e.py
 
 test-fast: setup
 	$(BIN)/python -m pytest tests/unit tests/data tests/pages

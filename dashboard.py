@@ -28,6 +28,9 @@ PAGES = [
     st.Page("app_pages/growth.py", title="Growth", url_path="growth"),
     st.Page("app_pages/hubs.py", title="Hubs", url_path="hubs"),
     st.Page("app_pages/about.py", title="About the data", url_path="about"),
+    st.Page(
+        "app_pages/accessibility.py", title="Accessibility statement", url_path="accessibility"
+    ),
 ]
 
 OVERVIEW_ALIAS = st.Page(
@@ -36,6 +39,7 @@ OVERVIEW_ALIAS = st.Page(
 
 page = st.navigation([*PAGES, OVERVIEW_ALIAS])
 common.register_fault_notice()  # first: it also notices a database that went bad since last run
+common.accessibility_css()
 common.init_shared_view()
 # The default page answers at "/" (its url_path reads ""), so slides name it "overview".
 common.presenter_bar({(p.url_path or "overview"): p for p in PAGES})

@@ -16,7 +16,7 @@ from data import loaders
 from utils import constants as c
 from utils import demo as demo_rules
 from utils.indicators import indicator_label
-from utils.text import md
+from utils.text import escape_markdown, md
 from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
 
 _STATE_KEYS = {
@@ -26,6 +26,32 @@ _STATE_KEYS = {
     "present": "view_present",
     "demo": "view_demo",
 }
+
+
+# WCAG 2.2 AA fixes the theme cannot make (one place, drawn on every page by dashboard.py):
+# - captions: Streamlit fades them to 60% opacity (#828180, 3.9:1 on white); full opacity and
+#   #545454 give 7.6:1 (6.7:1 on the sidebar's #f0f2f6), so small text meets 4.5:1 (1.4.3);
+# - a visible focus for every control (2.4.7, 2.4.13): 3 px near-black outline, 17:1 on white,
+#   with a white halo so it also shows on dark map colours and the primary (red) buttons;
+# - reflow at 320 CSS px (1.4.10): long words and links wrap instead of pushing the page sideways.
+A11Y_CSS = """
+<style>
+[data-testid="stCaptionContainer"] {opacity: 1 !important; color: #545454 !important;}
+[data-testid="stCaptionContainer"] p {color: #545454 !important;}
+:focus-visible, [data-testid="stAppViewContainer"] *:focus-visible {
+  outline: 3px solid #0b0c0c !important; outline-offset: 2px !important;
+  box-shadow: 0 0 0 5px #ffffff !important;}
+iframe:focus, iframe:focus-within {outline: 3px solid #0b0c0c !important; outline-offset: 2px;}
+[data-testid="stMarkdownContainer"] {overflow-wrap: anywhere;}
+[data-testid="stMetricValue"] > div {white-space: normal !important; overflow-wrap: anywhere;}
+[data-testid="stTabs"] [role="tablist"] {flex-wrap: wrap !important; row-gap: 0.25rem;}
+</style>
+"""
+
+
+def accessibility_css() -> None:
+    """Contrast, visible-focus and reflow fixes for every page (see ``A11Y_CSS``)."""
+    st.html(A11Y_CSS)
 
 
 def favicon() -> str:
@@ -160,6 +186,12 @@ def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs
     if demo_mode():
         st.caption(f"**{titled(alt)}** — sample hubs are drawn in orange.")
     st.iframe(html, height=height, alt=titled(alt))
+
+
+def figure_summary(text: str) -> None:
+    """The one-sentence finding of the next map or chart, as text (nothing only in a picture)."""
+    # Names (LCPs, wards) are data: escape Markdown so they print as written.
+    st.markdown(escape_markdown(text))
 
 
 class PageStopped(Exception):  # noqa: N818 - control flow, not an error

@@ -15,6 +15,7 @@ from geo.coverage import (
     summarise_coverage,
 )
 from utils import constants as c
+from utils import summaries
 from utils.risk import (
     AT_RISK_DEFINITIONS,
     DEFAULT_SPEC,
@@ -183,6 +184,7 @@ st.dataframe(
 )
 common.csv_download(lcp_table, f"leeds_lcp_gaps_{radius}m_{at_risk}.csv", key="gaps_lcp_download")
 
+common.figure_summary(summaries.lcp_gap_summary(lcp_table))
 common.show_chart(
     gf.build_need_coverage_scatter(
         ranked,
@@ -194,8 +196,8 @@ common.show_chart(
     key="gaps_scatter",
 )
 st.caption(
-    "One dot per LCP; dot size = at-risk residents beyond reach; orange = the five largest gaps. "
-    "Dashed lines: Leeds as a whole."
+    "One dot per LCP; dot size = at-risk residents beyond reach; orange diamonds = the five "
+    "largest gaps. Dashed lines: Leeds as a whole. The table above has the same numbers."
 )
 
 # --- Equity: who is within reach -----------------------------------------------------------
@@ -250,6 +252,7 @@ common.csv_download(
 
 # --- Map -----------------------------------------------------------------------------------
 st.subheader(common.titled("Map: DERI score, uncovered high-need LSOAs and hub reach"))
+common.figure_summary(summaries.lsoa_gap_summary(lsoa_table, radius, where))
 map_table = coverage[[c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.RISK_INDEX, c.IMD_DECILE]]
 fmap = build_hub_map(
     loaders.load_lsoa_map_encoded(),
@@ -267,8 +270,9 @@ fmap = build_hub_map(
 fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
 common.show_map(fmap, height=600)
 st.caption(
-    f"Pink outline: at-risk LSOA with fewer than half its residents within {radius:,} m of a hub. Dashed circles: {radius:,} m around "
-    "each hub. Grey: no index (no inputs)."
+    f"Pink outline: at-risk LSOA with fewer than half its residents within {radius:,} m of a "
+    f"hub. Dashed circles: {radius:,} m around each hub. Grey: no index (no inputs). The "
+    "neighbourhoods table above has the same LSOAs."
 )
 common.sample_hub_notice(hubs)
 
@@ -284,13 +288,15 @@ if code is not None:
     risk_row = loaders.load_risk(weights, scaling).set_index(c.LSOA).loc[code]
     breakdown = risk_breakdown(risk_row, component_weights=dict(weights))
     inputs = risk_breakdown(risk_row, component_weights=dict(weights), level="indicator")
+    breakdown_rows = gf.breakdown_table(breakdown)
+    common.figure_summary(summaries.breakdown_summary(breakdown_rows, labels[code]))
     chart_col, table_col = st.columns([3, 2])
     chart_col.plotly_chart(
         gf.build_breakdown_chart(breakdown, labels[code]),
         width="stretch",
         key="gaps_breakdown_chart",
     )
-    table_col.dataframe(gf.breakdown_table(breakdown), hide_index=True, key="gaps_breakdown_table")
+    table_col.dataframe(breakdown_rows, hide_index=True, key="gaps_breakdown_table")
     st.dataframe(
         gf.indicator_breakdown_table(inputs),
         hide_index=True,

@@ -11,6 +11,7 @@ from data import loaders
 from geo import coverage as cov
 from utils import constants as c
 from utils import growth as g
+from utils import summaries
 from utils.text import md
 from utils.view_state import ParamSpec, decode_params
 
@@ -46,6 +47,7 @@ if series.empty:
 st.info(g.illustrative_note(g.hub_counts(hubs)))
 
 # --- Hubs open over time -------------------------------------------------------------------------
+common.figure_summary(summaries.growth_summary(series))
 common.show_chart(
     gf.build_growth_chart(
         series,
@@ -122,6 +124,7 @@ def network_as_of() -> None:
         highlight=gaps[c.LSOA].tolist(),
     )
     fit_to_area(fmap, lsoas, view["area"])
+    common.figure_summary(summaries.network_summary(open_hubs, len(gaps), as_of, radius))
     common.show_map(fmap, height=560)
     st.caption(
         f"{len(open_hubs)} hubs open on {as_of.day} {as_of:%b %Y}, with {radius:,} m reach "
@@ -130,12 +133,20 @@ def network_as_of() -> None:
         f"Shading: {label}."
     )
     common.sample_hub_notice(open_hubs)
+    with st.expander("Table: the hubs open on this date"):
+        st.dataframe(
+            summaries.open_hubs_table(open_hubs),
+            hide_index=True,
+            width="stretch",
+            key="growth_open_table",
+        )
 
 
 network_as_of()
 
 
 with st.expander("Animated playback of the network's growth (for presenting)"):
+    st.caption("The same numbers month by month are in the first table on this page.")
     common.show_chart(
         gf.build_network_animation(
             hubs,
@@ -169,6 +180,14 @@ chosen = st.multiselect(
 )
 over_time = loaders.load_coverage_over_time(radius, demo=demo)
 shown = over_time[over_time[cov.AREA].isin([cov.LEEDS_LABEL, *chosen])]
+common.figure_summary(
+    summaries.coverage_over_time_summary(
+        shown,
+        measure,
+        measures[measure][0],
+        view["area"] if view["area"] in chosen else cov.LEEDS_LABEL,
+    )
+)
 common.show_chart(
     gf.build_coverage_over_time_chart(
         shown,
@@ -196,6 +215,7 @@ with st.expander("Table: coverage each month, Leeds and every LCP"):
 # --- Deprivation change --------------------------------------------------------------------------
 st.subheader("Context: change in deprivation, IMD 2019 → 2025")
 change = g.deprivation_change_by_lcp(lsoas)
+common.figure_summary(summaries.deprivation_change_summary(change))
 common.show_chart(
     gf.build_deprivation_change_chart(change),
     width="stretch",

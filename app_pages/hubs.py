@@ -17,6 +17,7 @@ from data import loaders
 from data.register_store import RegisterConflictError, RegisterStoreError
 from geo.footprints import UPLOAD_STATUS, FootprintError
 from utils import constants as c
+from utils import summaries
 from utils.dates import display_date
 from utils.demo import DEMO_LABEL, hubs_for_mode
 from utils.hubs import (
@@ -303,8 +304,12 @@ with tab_register:
     if search.strip() and len(on_map):
         fmap.fit_bounds(_marker_bounds(on_map), max_zoom=14)  # zoom to what was searched for
     st.caption(
-        f"Map: the open hubs among the rows below, over {label}. Dashed outlines are LCP "
-        "footprints that are approximate or provisional, not as publicly described."
+        f"Map: the open hubs among the rows below (the table lists them), over {label}. Dashed "
+        "outlines are LCP footprints that are approximate or provisional, not as publicly "
+        "described."
+    )
+    common.figure_summary(
+        summaries.hubs_map_summary(on_map, "Leeds" if view["area"] == ALL_LEEDS else view["area"])
     )
     common.show_map(fmap, height=560)
 

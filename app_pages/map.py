@@ -7,8 +7,9 @@ import streamlit as st
 from app_pages import common
 from data import loaders
 from utils import constants as c
+from utils import summaries
 from utils.indicators import indicator_table
-from utils.view_state import lsoas_in_area
+from utils.view_state import ALL_LEEDS, lsoas_in_area
 
 view = common.shared_view()
 demo = common.demo_mode()
@@ -19,6 +20,17 @@ st.title("Map: deprivation and hubs by neighbourhood")
 st.caption(
     f"{label}. Source: {c.SOURCE_IOD2025}; {c.SOURCE_BOUNDARIES}. "
     "Boundaries simplified for drawing. Hover a neighbourhood for details."
+)
+area_lsoas = lsoas_in_area(loaders.load_lsoas_with_lcp(), view["area"])
+table = indicator_table(area_lsoas, indicator)
+common.figure_summary(
+    summaries.indicator_map_summary(
+        table,
+        indicator,
+        label,
+        "Leeds" if view["area"] == ALL_LEEDS else view["area"],
+        higher_is_worse=c.INDICATORS[indicator][1],
+    )
 )
 # The map comes first so the browser starts drawing it before the widgets below arrive.
 # Its tile switch sits under it, so read that widget's last value from the session.
@@ -39,11 +51,9 @@ st.download_button(
 )
 
 # Shown on request: the data grid's code (~1.3 MB) then loads only for those who want the table.
-area_lsoas = lsoas_in_area(loaders.load_lsoas_with_lcp(), view["area"])
 if st.toggle(
     f"Show the table: the same values for {len(area_lsoas)} neighbourhoods (sortable)",
     key="map_show_table",
 ):
-    table = indicator_table(area_lsoas, indicator)
     st.dataframe(table, hide_index=True, width="stretch", key="map_table")
     common.csv_download(table, f"leeds_lsoa_{indicator}.csv", key="map_download")

@@ -13,6 +13,7 @@ from data import loaders
 from geo.coverage import rank_lcp_gaps, summarise_coverage
 from utils import constants as c
 from utils import demo as demo_rules
+from utils import summaries
 from utils.demo import hubs_for_mode
 from utils.hubs import hub_identity
 from utils.indicators import headline_figures, indicator_table
@@ -63,9 +64,13 @@ else:
     st.success(f"Every at-risk resident in Leeds lives within {radius:,} m of an open hub.")
 
 st.subheader(common.titled("IMD 2025 score and hubs"))
+imd_table = indicator_table(lsoas, c.IMD_SCORE)
+common.figure_summary(
+    summaries.indicator_map_summary(imd_table, c.IMD_SCORE, c.INDICATORS[c.IMD_SCORE][0], "Leeds")
+)
 fmap = build_hub_map(
     loaders.load_lsoa_map_encoded(),
-    indicator_table(lsoas, c.IMD_SCORE),
+    imd_table,
     c.IMD_SCORE,
     label=common.titled(c.INDICATORS[c.IMD_SCORE][0]),
     outline=loaders.load_outline(),
@@ -74,6 +79,8 @@ fmap = build_hub_map(
     **loaders.MAP_ASSETS,
 )
 common.show_map(fmap, height=460)
+with st.expander("Table: the map's IMD 2025 score for every neighbourhood"):
+    st.dataframe(imd_table, hide_index=True, width="stretch", key="overview_map_table")
 common.sample_hub_notice(hubs)
 st.caption(f"Sources: {c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}.")
 

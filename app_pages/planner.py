@@ -13,6 +13,7 @@ from data import loaders
 from data.register_store import RegisterStoreError
 from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
 from utils import constants as c
+from utils import summaries
 from utils.text import escape_markdown, md
 from utils.venues import MAX_VENUES, VenueFileError
 from utils.view_state import ParamSpec, decode_params, encode_params
@@ -234,25 +235,36 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         **loaders.MAP_ASSETS,
     )
     fit_to_area(fmap, loaders.load_lsoas_with_lcp(), inputs["area"])
+    display = pf.sites_display_table(table, inputs["objective"])
+    common.figure_summary(summaries.sites_summary(display, unit))
     common.show_map(fmap, height=560)
     st.caption(
         "Pink dots with a black outline: recommended new sites, with their reach circles; "
-        "blue/orange dots: open hubs kept (dashed circles). Shading: the measure being maximised."
+        "blue dots: open hubs kept, orange with a dashed outline: illustrative samples (dashed "
+        "circles: their reach). Shading: the measure being maximised. The table below lists the "
+        "sites."
     )
     common.sample_hub_notice(existing)
 
     st.markdown("**Sites in order of marginal gain** (build the first rows first)")
-    display = pf.sites_display_table(table, inputs["objective"])
     st.dataframe(display, hide_index=True, width="stretch", key="planner_table")
     common.csv_download(
         display, "hub_site_recommendation.csv", "Download sites (CSV)", key="planner_download"
     )
 
+    common.figure_summary(summaries.curve_summary(curve, unit))
     common.show_chart(
         pf.coverage_curve_figure(curve, inputs["objective"], rec.k_requested, need["target_share"]),
         width="stretch",
         key="planner_curve",
     )
+    with st.expander("Table: the coverage curve's numbers"):
+        st.dataframe(
+            summaries.curve_table(curve),
+            hide_index=True,
+            width="stretch",
+            key="planner_curve_table",
+        )
     with st.expander("Solver details"):
         if rec.model_shape == (0, 0):
             st.write(

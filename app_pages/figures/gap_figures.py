@@ -484,6 +484,8 @@ def build_need_coverage_scatter(
             marker={
                 "size": sizes,
                 "color": colours,
+                # The five largest gaps differ in shape too, not only in colour (WCAG 1.4.1).
+                "symbol": ["diamond" if a in marked else "circle" for a in rows[cov.AREA]],
                 "opacity": 0.8,
                 "line": {"color": "#ffffff", "width": 1},
             },
@@ -516,7 +518,8 @@ def build_need_coverage_scatter(
         yanchor="bottom",
         showarrow=False,
         text="<b>High need, low coverage</b>",
-        font={"size": FONT_SMALL, "color": COLOUR_GAP},
+        # Darker than the dots: small text needs 4.5:1 on white (this is 5.5:1).
+        font={"size": FONT_SMALL, "color": "#B34700"},
     )
     fig.update_layout(
         font={"size": FONT_SIZE},

@@ -244,7 +244,7 @@ class EncodedPolygons(MacroElement):
           })};
           var style = {{ this.style_js }};
           var tooltip = {{ this.tooltip_js }};
-          L.geoJSON(fc, {
+          var layer = L.geoJSON(fc, {
             style: style,
             interactive: {{ this.interactive }},
             onEachFeature: function(feature, layer) {
@@ -257,6 +257,13 @@ class EncodedPolygons(MacroElement):
               }
             }
           }).addTo({{ this._parent.get_name() }});
+          // Chromium puts every SVG path with a focus listener (Leaflet's tooltips) in the Tab
+          // order: 488 stops before the page goes on. Keyboard users get these values from the
+          // table beside each map instead; the map itself still takes focus (arrows pan).
+          layer.eachLayer(function(l) {
+            var el = l.getElement && l.getElement();
+            if (el) { el.setAttribute("tabindex", "-1"); }
+          });
         })();
         {% endmacro %}
         """
@@ -345,7 +352,8 @@ class PointMarkers(MacroElement):
     points : list of dict
         ``{"lat", "lon", "tip"}``; ``tip`` is tooltip HTML the caller has already escaped.
     marker : dict
-        Leaflet circleMarker options (radius, color, fillColor, className …).
+        Leaflet circleMarker options (radius, color, fillColor, className …); ``halo``, a
+        colour, adds a ring of that colour just outside the marker.
     ring_m : float, optional
         Radius in metres of a reach ring drawn around each point.
     ring : dict, optional
@@ -361,6 +369,11 @@ class PointMarkers(MacroElement):
           {{ this.points_json }}.forEach(function(p) {
             if ({{ this.ring_m }} > 0) {
               L.circle([p.lat, p.lon], Object.assign({radius: {{ this.ring_m }}, interactive: false}, ring)).addTo(map);
+            }
+            if (marker.halo) {
+              // A ring in a second colour under the marker: it stands out 3:1 on light and dark.
+              L.circleMarker([p.lat, p.lon], {radius: marker.radius + marker.weight + 1,
+                stroke: false, fillColor: marker.halo, fillOpacity: 1, interactive: false}).addTo(map);
             }
             L.circleMarker([p.lat, p.lon], marker).bindTooltip(p.tip).addTo(map);
           });
@@ -419,10 +432,13 @@ def _add_hub_markers(m: folium.Map, hubs: pd.DataFrame, rings_m: float | None) -
                 group[c.HUB_LAT], group[c.HUB_LON], group[c.HUB_NAME], strict=True
             )
         ]
+        # Samples differ in more than colour: a dashed black outline (WCAG 1.4.1), named in the legend.
         marker = {
             "radius": 7 if sample else 8,
-            "color": "#ffffff",
+            "color": "#000000" if sample else "#ffffff",
             "weight": 2,
+            "dashArray": "3 2" if sample else None,
+            "halo": "#ffffff" if sample else None,
             "fillColor": colour,
             "fillOpacity": 0.95,
             "className": "hc-hub hc-hub-sample" if sample else "hc-hub hc-hub-real",
@@ -447,6 +463,7 @@ def _add_new_sites(m: folium.Map, sites: pd.DataFrame, rings_m: float | None) ->
         "fillColor": NEW_SITE_COLOUR,
         "fillOpacity": 1,
         "className": "hc-new-site",
+        "halo": "#ffffff",
     }
     PointMarkers(
         points, marker, rings_m, {"color": NEW_SITE_COLOUR, "weight": 2, "fill": False}
@@ -547,8 +564,8 @@ def build_hub_map(
         _add_hub_markers(m, hubs, rings_m)
         notes.append(
             f'<span style="background:{REAL_HUB_COLOUR};border-radius:8px"></span>hub'
-            f' &nbsp; <span style="background:{SAMPLE_HUB_COLOUR};border-radius:8px"></span>'
-            "sample hub (illustrative)"
+            f' &nbsp; <span style="background:{SAMPLE_HUB_COLOUR};border:2px dashed #000;'
+            'border-radius:8px"></span>sample hub (illustrative, dashed outline)'
         )
     if new_sites is not None and len(new_sites):
         _add_new_sites(m, new_sites, rings_m)
@@ -587,12 +604,29 @@ def fit_to_area(m: folium.Map, lsoas: gpd.GeoDataFrame, area: str) -> None:
     m.fit_bounds([[miny, minx], [maxy, maxx]])
 
 
-def map_document(m: folium.Map) -> str:
+MAP_TITLE = "Map of Leeds neighbourhoods and hubs"
+# folium's page forbids zooming (WCAG 1.4.4 / axe meta-viewport): let people pinch-zoom.
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+# A visible keyboard focus on the map (arrow keys pan, +/- zoom) and its zoom buttons (2.4.7).
+_FOCUS_CSS = (
+    "<style>.leaflet-container:focus-visible{outline:3px solid #0b0c0c;outline-offset:-3px;"
+    "box-shadow:inset 0 0 0 6px #ffffff}.leaflet-container a:focus-visible{outline:3px solid "
+    "#0b0c0c;outline-offset:1px}</style>"
+)
+
+
+def map_document(m: folium.Map, title: str = MAP_TITLE) -> str:
     """The map as one complete HTML page (Leaflet linked from the app's static folder).
 
-    Pages show this page in Streamlit's own HTML frame; exports inline Leaflet into it.
+    Pages show this page in Streamlit's own HTML frame; exports inline Leaflet into it. The
+    page states its language and title and lets the user zoom (folium's own page does not),
+    so screen readers announce the frame and axe finds nothing to fix inside it.
     """
-    return m.get_root().render()
+    page = m.get_root().render()
+    page = page.replace("<html>", '<html lang="en-GB">', 1)
+    page = re.sub(r'<meta name="viewport"[^>]*>', lambda _m: _VIEWPORT, page, count=1)
+    head = f"<head>\n    <title>{html.escape(title)}</title>\n    {_FOCUS_CSS}"
+    return page.replace("<head>", head, 1)
 
 
 def map_asset_links(m: folium.Map) -> list[str]:

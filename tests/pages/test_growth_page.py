@@ -39,7 +39,8 @@ def test_growth_page_renders_charts_tables_and_the_illustrative_count(growth):
     # Growth, animation, coverage over time and deprivation change: four plotly charts.
     charts = [e for e in at.main if type(e).__name__ == "UnknownElement"]
     assert len(charts) >= 4
-    assert len(at.dataframe) == 4  # growth series, milestones, coverage, deprivation
+    # growth series, milestones, hubs open on the map's date (issue 15), coverage, deprivation
+    assert len(at.dataframe) == 5
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("Download CSV") == 4 and labels.count("Download XLSX") == 4
     assert at.select_slider(key="growth_date").value == date.today()

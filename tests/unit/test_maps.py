@@ -1,5 +1,8 @@
 """Map builder: offline assets only, no d3, tooltips and escaping, classes and legend."""
 
+import json
+import re
+
 import geopandas as gpd
 import pandas as pd
 import polyline
@@ -189,3 +192,31 @@ def test_hostile_names_reach_the_map_as_data_never_as_template(shapes, table, na
     import html as _html
 
     assert any(_html.escape(name) in tip for tip in tips)
+
+
+def test_map_document_states_language_and_title_and_allows_zoom(shapes, table):
+    page = map_document(build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", **ASSETS), "IMD map")
+    assert '<html lang="en-GB">' in page
+    assert "<title>IMD map</title>" in page
+    assert "user-scalable=no" not in page and "maximum-scale" not in page
+    assert page.count('name="viewport"') == 1
+
+
+def test_sample_hubs_differ_from_real_hubs_in_outline_not_only_colour(shapes, table):
+    hubs = pd.DataFrame(
+        {
+            c.HUB_NAME: ["Real", "Sample"],
+            c.HUB_LAT: [53.805, 53.806],
+            c.HUB_LON: [-1.585, -1.586],
+            c.HUB_SAMPLE: [False, True],
+        }
+    )
+    html = render(build_hub_map(shapes, table, c.IMD_SCORE, label="IMD", hubs=hubs, **ASSETS))
+    markers = {
+        json.loads(m)["className"]: json.loads(m)
+        for m in re.findall(r"var marker = (\{[^}]*\})", html)
+    }
+    assert markers["hc-hub hc-hub-sample"]["dashArray"] == "3 2"
+    assert markers["hc-hub hc-hub-real"]["dashArray"] is None
+    assert markers["hc-hub hc-hub-sample"]["halo"] == "#ffffff"  # 3:1 on dark classes too
+    assert "dashed outline" in html  # the legend names the difference in words
