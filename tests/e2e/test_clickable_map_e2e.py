@@ -57,3 +57,51 @@ def test_a_click_on_the_map_comes_back_to_python_and_nothing_leaves_localhost(cl
     ]
     assert leaflet, "Leaflet should come from the app's own static/vendor folder"
     assert page.request_log.third_party() == []
+
+
+LEEDS_APP = REPO / "tests" / "e2e" / "apps" / "clickable_leeds_map_app.py"
+LS9_7EZ_LSOA = "E01011349"
+
+
+@pytest.fixture(scope="module")
+def leeds_click_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """The real Leeds map as a clickable map (same static/ arrangement as ``click_server``)."""
+    folder = tmp_path_factory.mktemp("clickable_leeds")
+    shutil.copy(LEEDS_APP, folder / LEEDS_APP.name)
+    (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
+    srv = StreamlitServer(folder / "register.sqlite", script=str(folder / LEEDS_APP.name))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def test_clicking_an_lsoa_on_the_real_leeds_map_names_that_lsoa(leeds_click_server, page):
+    import statistics
+    import time
+
+    from data.built import read_lsoas
+
+    shapes = read_lsoas().set_index("lsoa21cd")
+    page.goto(leeds_click_server.url)
+    page.wait_for_selector(FOLIUM_FRAME, timeout=60_000)
+    frame = page.frame_locator(FOLIUM_FRAME).first
+    frame.locator("path.leaflet-interactive").nth(487).wait_for(timeout=60_000)
+    page.get_by_text("Selected LSOA: none").wait_for(timeout=30_000)
+    container = frame.locator(".leaflet-container")
+    times = []
+    for code in (LS9_7EZ_LSOA, "E01011345", "E01011264", LS9_7EZ_LSOA):
+        point = shapes.loc[code].geometry.representative_point()
+        # Where the LSOA's interior point is drawn, from Leaflet (streamlit-folium's window.map).
+        xy = container.evaluate(
+            "(el, p) => { const q = window.map.latLngToContainerPoint([p[0], p[1]]);"
+            " return [q.x, q.y]; }",
+            [point.y, point.x],
+        )
+        t0 = time.perf_counter()
+        container.click(position={"x": xy[0], "y": xy[1]})
+        page.get_by_text(f"Selected LSOA: {code}").wait_for(timeout=30_000)
+        times.append(time.perf_counter() - t0)
+    # Reported, not asserted (no timed assertions): includes st_folium's 250 ms click debounce.
+    print(f"click -> LSOA named, median of {len(times)}: {statistics.median(times):.2f} s")
+    wait_until_quiet(page)
+    assert page.request_log.third_party() == []
