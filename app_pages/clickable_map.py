@@ -96,11 +96,18 @@ def _point(value: object) -> tuple[float, float] | None:
 
 
 class MapClick(NamedTuple):
-    """A click on a clickable map: where, and whether it hit a drawn object (a hub marker)."""
+    """A click on a clickable map: where, and what drawn object (if any) it hit.
+
+    ``on_object`` is True for a click on any drawn layer (an LSOA polygon too); ``tooltip`` is
+    that layer's tooltip text, so a page tells its own markers apart (for example a what-if
+    hub's tooltip "What-if hub 3"). For circle markers of radius 10 px or less, Leaflet reports
+    the marker's own position rather than the pointer's.
+    """
 
     lat: float
     lon: float
-    on_object: bool
+    on_object: bool = False
+    tooltip: str | None = None
 
 
 def show_clickable_map(
@@ -122,9 +129,8 @@ def show_clickable_map(
     height
         Height in pixels; the map fills the container's width.
     object_clicks
-        Also report clicks on drawn objects (hub markers, for removal). The return value is
-        then a ``MapClick``: for an object, its own position and ``on_object=True``, so a
-        page can match it to a placed hub.
+        Also report which drawn object was clicked (hub markers, for removal): the return
+        value is then a ``MapClick`` with ``on_object`` and the object's ``tooltip``.
     only_new
         Return a click only once: a rerun for any other reason (a widget, the URL) returns
         None instead of the same click again, so a click never places a hub twice.
@@ -138,7 +144,13 @@ def show_clickable_map(
     from streamlit_folium import st_folium
 
     make_offline(folium_map)
-    wanted = ["last_clicked"] + (["last_object_clicked"] if object_clicks else [])
+    wanted = ["last_clicked"]
+    if object_clicks:
+        wanted += [
+            "last_object_clicked",
+            "last_object_clicked_count",
+            "last_object_clicked_tooltip",
+        ]
     out = (
         st_folium(
             folium_map,
@@ -151,12 +163,14 @@ def show_clickable_map(
     )
     on_map = _point(out.get("last_clicked"))
     on_object = _point(out.get("last_object_clicked")) if object_clicks else None
+    state = (on_map, on_object, out.get("last_object_clicked_count"))
     seen_key = f"{key}__handled"
-    seen = st.session_state.get(seen_key, (None, None)) if only_new else (None, None)
-    st.session_state[seen_key] = (on_map, on_object)
-    # A click on an object also moves last_clicked: the object wins.
-    if on_object is not None and on_object != seen[1]:
-        return MapClick(on_object[0], on_object[1], True)
+    seen = st.session_state.get(seen_key, (None, None, None)) if only_new else (None, None, None)
+    st.session_state[seen_key] = state
+    # A click on an object also moves last_clicked: report it once, as an object click.
+    if on_object is not None and state[1:] != seen[1:]:
+        tip = out.get("last_object_clicked_tooltip")
+        return MapClick(on_object[0], on_object[1], True, str(tip).strip() if tip else None)
     if on_map is not None and on_map != seen[0]:
-        return MapClick(on_map[0], on_map[1], False) if object_clicks else on_map
+        return MapClick(on_map[0], on_map[1]) if object_clicks else on_map
     return None

@@ -51,6 +51,12 @@ def test_a_click_on_the_map_comes_back_to_python_and_nothing_leaves_localhost(cl
     # East and north of the map centre (53.8, -1.55), within the drawn view.
     assert 53.8 < lat < 53.83 and -1.55 < lon < -1.5
 
+    # A click on a drawn marker reports the marker's own position (to remove a what-if hub).
+    frame.locator("path.test-hub").click()
+    page.get_by_text("Object: What-if hub 1").wait_for(timeout=30_000)
+    assert page.get_by_text("Clicked: 53.79000, -1.58000").count() == 1
+    assert page.get_by_text("Clicks handled: 2").count() == 1
+
     wait_until_quiet(page)
     leaflet = [
         u for u in page.request_log.urls if u.endswith("/app/static/vendor/leaflet/leaflet.js")
