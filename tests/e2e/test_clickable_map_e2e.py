@@ -95,7 +95,7 @@ def test_clicking_an_lsoa_on_the_real_leeds_map_names_that_lsoa(leeds_click_serv
     page.get_by_text("Selected LSOA: none").wait_for(timeout=30_000)
     container = frame.locator(".leaflet-container")
     times = []
-    for code in (LS9_7EZ_LSOA, "E01011345", "E01011264", LS9_7EZ_LSOA):
+    for code in (LS9_7EZ_LSOA, "E01011345", "E01011264", LS9_7EZ_LSOA, "E01011345", "E01011264"):
         point = shapes.loc[code].geometry.representative_point()
         # Where the LSOA's interior point is drawn, from Leaflet (streamlit-folium's window.map).
         xy = container.evaluate(
@@ -108,6 +108,9 @@ def test_clicking_an_lsoa_on_the_real_leeds_map_names_that_lsoa(leeds_click_serv
         page.get_by_text(f"Selected LSOA: {code}").wait_for(timeout=30_000)
         times.append(time.perf_counter() - t0)
     # Reported, not asserted (no timed assertions): includes st_folium's 250 ms click debounce.
-    print(f"click -> LSOA named, median of {len(times)}: {statistics.median(times):.2f} s")
+    # The first click is slower (the component's first value); report the rest.
+    print(
+        f"click -> LSOA named: first {times[0]:.2f} s, then median {statistics.median(times[1:]):.2f} s"
+    )
     wait_until_quiet(page)
     assert page.request_log.third_party() == []
