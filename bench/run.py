@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import bench_coverage, bench_register, bench_sites  # noqa: E402
+from bench import bench_coverage, bench_register, bench_sites, bench_whatif  # noqa: E402
 from data import built  # noqa: E402
 from data.build import build_all  # noqa: E402
 
@@ -252,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     out.update(time_build())
     out.update(time_load())
     out["coverage_30659_postcodes_100_hubs_ms"] = bench_coverage.time_coverage(n_hubs=100)
+    # What-if hubs (issue 14): 10 placed hubs -> newly reached figures; target well under 200 ms.
+    out["whatif"] = bench_whatif.run()
     # Reading and validating a register at the upload limit (5,000 rows); target <= 3 s.
     out.update(bench_register.time_validation())
     with contextlib.redirect_stdout(io.StringIO()):  # it prints its own JSON too
