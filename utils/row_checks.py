@@ -80,8 +80,8 @@ class RowErrors:
         self.errors.append(RowError(None, column, message))
 
     def in_row_order(self) -> list[RowError]:
-        """The problems by row (a stable sort: one row's problems keep their order)."""
-        return sorted(self.errors, key=lambda e: e.row or 0)
+        """The problems by row, whole-file ones last (stable: a row's problems keep their order)."""
+        return sorted(self.errors, key=lambda e: (e.row is None, e.row or 0))
 
 
 # --- Single values -----------------------------------------------------------------------------
