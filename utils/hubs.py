@@ -39,7 +39,7 @@ from utils.constants import (
     X,
     Y,
 )
-from utils.dates import RegisterDate, open_mask, parse_register_date
+from utils.dates import DateError, RegisterDate, open_mask, parse_column, parse_register_date
 from utils.row_checks import (
     InvalidPostcodeError,
     RowError,
@@ -375,15 +375,18 @@ def add_date_columns(df: pd.DataFrame) -> pd.DataFrame:
         (HUB_OPENED, OPENED_DATE, OPENED_PRECISION),
         (HUB_CLOSED, CLOSED_DATE, CLOSED_PRECISION),
     ):
-        parsed = []
-        for v in out[col] if col in out.columns else [None] * len(out):
-            try:
-                parsed.append(parse_hub_date(v))
-            except ValueError:
-                parsed.append(None)
-        out[date_col] = pd.to_datetime(pd.Series([p[1] if p else pd.NaT for p in parsed]))
-        out[prec_col] = pd.Series([p[2] if p else None for p in parsed], dtype=object)
+        values = out[col] if col in out.columns else pd.Series([None] * len(out), index=out.index)
+        out[date_col] = parse_column(values)
+        out[prec_col] = values.map(_precision).astype(object)
     return out
+
+
+def _precision(value: object) -> str | None:
+    try:
+        precision = parse_register_date(value).precision
+    except DateError:
+        return None
+    return None if precision == "missing" else precision
 
 
 # --- Validation --------------------------------------------------------------------------------
