@@ -39,7 +39,7 @@ from utils.constants import (
     X,
     Y,
 )
-from utils.dates import DateError, RegisterDate, open_mask, parse_column, parse_register_date
+from utils.dates import DateError, RegisterDate, open_mask, parse_register_date
 from utils.row_checks import (
     InvalidPostcodeError,
     RowError,
@@ -375,18 +375,23 @@ def add_date_columns(df: pd.DataFrame) -> pd.DataFrame:
         (HUB_OPENED, OPENED_DATE, OPENED_PRECISION),
         (HUB_CLOSED, CLOSED_DATE, CLOSED_PRECISION),
     ):
-        values = out[col] if col in out.columns else pd.Series([None] * len(out), index=out.index)
-        out[date_col] = parse_column(values)
-        out[prec_col] = values.map(_precision).astype(object)
+        parsed = [
+            _parsed_or_none(v) for v in (out[col] if col in out.columns else [None] * len(out))
+        ]
+        whens = pd.Series([p.when if p else pd.NaT for p in parsed], dtype=object)
+        out[date_col] = pd.to_datetime(whens).to_numpy()  # by position: the index may have gaps
+        out[prec_col] = pd.Series(
+            [p.precision if p else None for p in parsed], dtype=object
+        ).to_numpy()
     return out
 
 
-def _precision(value: object) -> str | None:
+def _parsed_or_none(value: object) -> RegisterDate | None:
     try:
-        precision = parse_register_date(value).precision
+        parsed = parse_register_date(value)
     except DateError:
         return None
-    return None if precision == "missing" else precision
+    return None if parsed.precision == "missing" else parsed
 
 
 # --- Validation --------------------------------------------------------------------------------
