@@ -167,8 +167,15 @@ def _row_name(hubs: pd.DataFrame, pos: int) -> str:
     return "unnamed hub"
 
 
-def _periods(hubs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Parsed (opened, closed) for every row; raises if a hub closes on or before it opens."""
+def register_periods(hubs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Parsed (opened, closed) for every row, for ``utils.dates.open_mask`` over many dates.
+
+    Raises
+    ------
+    RegisterDateError
+        If a date cannot be read, a hub closes on or before it opens, or has a closed date but
+        no opened date (naming the register row and hub).
+    """
     opened = _parse_column(hubs, c.HUB_OPENED)
     closed = _parse_column(hubs, c.HUB_CLOSED)
     bad = opened.notna() & closed.notna() & (closed <= opened)
@@ -239,7 +246,7 @@ def hubs_open_on(hubs: pd.DataFrame, when: object) -> pd.Series:
         at most one is open at a time (use :func:`hub_counts` to count distinct hubs).
     """
     ts = _as_timestamp(when, "'as of'")
-    opened, closed = _periods(hubs)
+    opened, closed = register_periods(hubs)
     return dates.open_mask(opened, closed, ts)
 
 
@@ -251,7 +258,7 @@ def hub_counts(hubs: pd.DataFrame, as_of: object | None = None) -> HubCounts:
     """
     keys = hub_keys(hubs)
     sample = sample_flags(hubs)
-    opened, _ = _periods(hubs)
+    opened, _ = register_periods(hubs)
     undated = int(keys[opened.isna()].nunique())
     rows = hubs_open_on(hubs, as_of) if as_of is not None else pd.Series(True, index=hubs.index)
     total = int(keys[rows].nunique())
@@ -335,7 +342,7 @@ def growth_series(
     RegisterDateError
         On an unreadable date, or a hub that closes on or before it opens.
     """
-    opened, closed = _periods(hubs)
+    opened, closed = register_periods(hubs)
     keys = hub_keys(hubs)
     sample = sample_flags(hubs)
     groups = _groups(hubs, by)
@@ -635,7 +642,7 @@ def coverage_over_time(
         The concatenated summaries with MONTH (and HUB_SET) as the first columns. Dates with the
         same set of open hubs reuse one call of ``coverage_fn``.
     """
-    opened, closed = _periods(hubs)
+    opened, closed = register_periods(hubs)
     keys = hub_keys(hubs)
     sample = sample_flags(hubs)
     cache: dict[frozenset, pd.DataFrame] = {}

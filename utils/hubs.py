@@ -505,9 +505,7 @@ def _check_duplicate_ids(reg: pd.DataFrame, found: RowErrors) -> None:
 def _check_overlapping_spells(reg: pd.DataFrame, found: RowErrors) -> None:
     """Cross-row: the same hub (name + postcode) open twice at once (it may close and reopen)."""
     dated = add_date_columns(reg)
-    key = (
-        reg[HUB_NAME].str.casefold().str.replace(r"\s+", " ", regex=True) + "|" + reg[HUB_POSTCODE]
-    )
+    key = name_key(reg[HUB_NAME]) + "|" + reg[HUB_POSTCODE]
     shared = key.duplicated(keep=False)  # a name + postcode on one row cannot overlap itself
     for _, group in dated[shared].groupby(key[shared], dropna=True):
         prev = None
@@ -597,6 +595,11 @@ def validate_register(
     return valid.reset_index(drop=True), found.in_row_order()
 
 
+def name_key(names: pd.Series) -> pd.Series:
+    """Hub names compared case-blind with runs of spaces collapsed (the one rule for "same name")."""
+    return names.str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+
+
 def hub_identity(hubs: pd.DataFrame) -> pd.Series:
     """One key per distinct hub: its name and postcode, else its id, else the row.
 
@@ -612,9 +615,7 @@ def hub_identity(hubs: pd.DataFrame) -> pd.Series:
     if HUB_NAME in hubs.columns:
         names = hubs[HUB_NAME]
         has = ~names.map(is_blank).astype(bool)
-        name = (
-            names[has].astype(str).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
-        )
+        name = name_key(names[has].astype(str))
         if HUB_POSTCODE in hubs.columns:
             pcs = hubs.loc[has, HUB_POSTCODE].map(
                 lambda v: "" if is_blank(v) else (try_postcode(v) or str(v).strip().upper())
