@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from geo.footprints import FootprintError, read_footprint_file
-from utils.hubs import HubRegisterError, add_date_columns, read_register_file
+from utils.hubs import HubRegisterError, add_date_columns, name_key, read_register_file
 from utils.row_checks import (
     BOTH_COORDINATES,
     RowError,
@@ -159,3 +159,9 @@ def test_date_columns_stay_with_their_rows_when_rows_were_dropped():
     dated = add_date_columns(df.drop(index=[1]))
     assert dated["opened_date"].tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2022-03-04")]
     assert dated["opened_precision"].tolist() == ["month", "day"]
+
+
+def test_same_hub_name_rule_is_case_and_space_blind():
+    names = pd.Series(["  Seacroft  Hub ", "SEACROFT hub", "Seacroft Hubs"])
+    keys = name_key(names)
+    assert keys[0] == keys[1] != keys[2]
