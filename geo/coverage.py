@@ -566,11 +566,19 @@ def rank_lcp_gaps(
     ``summarise_coverage`` columns with a 1-based ``gap_rank`` first.
     """
     summary = summarise_coverage(by_lsoa, group_col=group_col, hubs=hubs)
-    summary = summary.sort_values(
-        [UNCOVERED_AT_RISK_POP, AT_RISK_POP, AREA], ascending=[False, False, True], kind="stable"
+    return _ranked(
+        summary, [UNCOVERED_AT_RISK_POP, AT_RISK_POP, AREA], [False, False, True]
     ).reset_index(drop=True)
-    summary.insert(0, GAP_RANK, np.arange(1, len(summary) + 1))
-    return summary
+
+
+def _ranked(
+    table: pd.DataFrame, by: list[str], ascending: list[bool], top: int | None = None
+) -> pd.DataFrame:
+    """Rows sorted (stable; NaN last), optionally the first ``top``, with a 1-based gap rank first."""
+    out = table.sort_values(by, ascending=ascending, na_position="last", kind="stable")
+    out = (out if top is None else out.iloc[:top]).copy()
+    out.insert(0, GAP_RANK, np.arange(1, len(out) + 1))
+    return out
 
 
 def rank_lsoa_gaps(
@@ -600,14 +608,7 @@ def rank_lsoa_gaps(
     """
     _require(by_lsoa, [COVERED, at_risk_col, risk_col, POP_TOTAL], "coverage")
     gaps = by_lsoa.loc[by_lsoa[at_risk_col].to_numpy(dtype=bool) & ~by_lsoa[COVERED]]
-    gaps = gaps.sort_values(
-        [risk_col, POP_TOTAL], ascending=[False, False], na_position="last", kind="stable"
-    )
-    if top is not None:
-        gaps = gaps.iloc[:top]
-    gaps = gaps.copy()
-    gaps.insert(0, GAP_RANK, np.arange(1, len(gaps) + 1))
-    return gaps
+    return _ranked(gaps, [risk_col, POP_TOTAL], [False, False], top)
 
 
 def need_vs_coverage(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -11,9 +11,9 @@ import pandas as pd
 import shapely
 
 from utils.constants import CRS_BNG, CRS_WGS84, LCP, LCP_STATUS, LSOA, POP_TOTAL
-from utils.hubs import RowError, sheet_row
+from utils.row_checks import RowError, RowErrors, one_line, read_upload, sheet_row
 from utils.text import plain
-from utils.uploads import MAX_FOOTPRINT_ROWS, check_row_count, check_workbook_size
+from utils.uploads import MAX_FOOTPRINT_ROWS, check_row_count
 
 # Status of a footprint. "official" marks an uploaded lookup (the default file uses the others).
 STATUSES: tuple[str, ...] = ("described", "approximate", "provisional", "official")
@@ -57,34 +57,96 @@ def read_footprint_file(data: bytes, filename: str) -> pd.DataFrame:
         If the file is empty, not UTF-8, not a readable CSV/XLSX, an XLSX that unzips too
         large, or has no data rows or more than ``MAX_FOOTPRINT_ROWS``.
     """
-    lower = filename.lower()
-    filename = plain(filename)  # quoted in messages: one line, truncated
-    if not data:
-        raise FootprintError(f"{filename} is empty.")
-    if lower.endswith((".xlsx", ".xlsm")):
-        check_workbook_size(data, filename, FootprintError)
-        try:
-            raw = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        except Exception as err:  # openpyxl raises many types for a corrupt file
-            raise FootprintError(
-                f"{filename} could not be read as an Excel workbook: {err}"
-            ) from err
-        check_row_count(len(raw), MAX_FOOTPRINT_ROWS, filename, "LSOA rows", FootprintError)
-        return raw
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise FootprintError(
-            f"{filename} is not UTF-8 text (first bad byte on line {line}). "
-            "Save it as 'CSV UTF-8' and upload again."
-        ) from err
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise FootprintError(f"{filename} could not be read as CSV: {err}") from err
-    check_row_count(len(raw), MAX_FOOTPRINT_ROWS, filename, "LSOA rows", FootprintError)
+    raw = read_upload(data, filename, FootprintError, excel_dtype=str)
+    check_row_count(len(raw), MAX_FOOTPRINT_ROWS, plain(filename), "LSOA rows", FootprintError)
     return raw
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Which uploaded columns hold the LSOA code, the LCP name and (optionally) the status."""
+
+    code: str
+    lcp: str
+    status: str | None
+
+    @classmethod
+    def of(cls, cols: list[str]) -> _Columns:
+        code_col, lcp_col = _find(cols, _CODE_ALIASES), _find(cols, _LCP_ALIASES)
+        if code_col is None or lcp_col is None:
+            raise FootprintError(
+                "The footprint lookup needs an LSOA code column (e.g. 'lsoa21cd') and an LCP "
+                f"name column (e.g. 'lcp'); found: {', '.join(cols)}."
+            )
+        return cls(code_col, lcp_col, _find(cols, _STATUS_ALIASES))
+
+
+# One claim of a 2021 LSOA: (data position, lcp, status, code as uploaded).
+_Claim = tuple[int, str, str, str]
+
+
+def _children(lsoa11_to_21_lookup: pd.DataFrame | None) -> dict[str, list[str]]:
+    """2011 code -> its 2021 codes (a split 2011 LSOA has several)."""
+    children: dict[str, list[str]] = {}
+    if lsoa11_to_21_lookup is not None:
+        for c11, c21 in zip(
+            lsoa11_to_21_lookup["LSOA11CD"], lsoa11_to_21_lookup["LSOA21CD"], strict=True
+        ):
+            children.setdefault(str(c11), []).append(str(c21))
+    return children
+
+
+def _unknown_code_message(code: str, with_2011: bool) -> str:
+    if not _LSOA_CODE_RE.match(code):
+        return f"'{code}' is not an LSOA code (expected E01 and six digits)."
+    if not with_2011:
+        return f"{code} is not a Leeds LSOA 2021 code."
+    return f"{code} is not a Leeds LSOA (2011 or 2021 code)."
+
+
+def _check_row(
+    values: dict, cols: _Columns, found: RowErrors, pos: int
+) -> tuple[str, str, str, bool]:
+    """Blank code, blank LCP, unknown status of one row: (code, lcp, status, row is fine)."""
+    code = one_line(values[cols.code]).upper()
+    lcp = one_line(values[cols.lcp])
+    status = UPLOAD_STATUS
+    if cols.status is not None:
+        status = one_line(values[cols.status]).lower() or UPLOAD_STATUS
+    n_before = len(found.errors)
+    if not code:
+        found.add(pos, cols.code, "LSOA code is blank.")
+    if not lcp:
+        found.add(pos, cols.lcp, "LCP name is blank.")
+    if status not in STATUSES:
+        found.add(pos, cols.status, f"Status '{status}' is not one of {', '.join(STATUSES)}.")
+    return code, lcp, status, len(found.errors) == n_before
+
+
+def _resolve(
+    code21: str, entries: list[_Claim], code_col: str, found: RowErrors
+) -> tuple[str, str, str] | None:
+    """Cross-row: the one (lsoa, lcp, status) for a 2021 LSOA claimed by ``entries``, or None."""
+    if len(entries) == 1:
+        return code21, entries[0][1], entries[0][2]
+    inputs = [e[3] for e in entries]
+    row_list = ", ".join(str(sheet_row(e[0])) for e in entries)
+    # Several distinct 2011 parents merged into one 2021 LSOA: fine if they agree.
+    if len(set(inputs)) == len(inputs) and all(i != code21 for i in inputs):
+        lcps = sorted({e[1] for e in entries})
+        if len(lcps) == 1:
+            return code21, entries[0][1], entries[0][2]
+        found.add(
+            entries[-1][0],
+            code_col,
+            f"2011 LSOAs {', '.join(inputs)} (rows {row_list}) merged into {code21} "
+            f"but are given different LCPs: {', '.join(lcps)}.",
+        )
+        return None
+    for e in entries[1:]:
+        via = f" (via 2011 code {e[3]})" if e[3] != code21 else ""
+        found.add(e[0], code_col, f"LSOA {code21}{via} appears more than once (rows {row_list}).")
+    return None
 
 
 def validate_footprints(
@@ -122,111 +184,32 @@ def validate_footprints(
     """
     if df is None or len(df) == 0:
         raise FootprintError("The footprint lookup has no rows.")
-    cols = [str(c) for c in df.columns]
     table = df.copy()
-    table.columns = cols
-    code_col, lcp_col = _find(cols, _CODE_ALIASES), _find(cols, _LCP_ALIASES)
-    status_col = _find(cols, _STATUS_ALIASES)
-    if code_col is None or lcp_col is None:
-        raise FootprintError(
-            "The footprint lookup needs an LSOA code column (e.g. 'lsoa21cd') and an LCP name "
-            f"column (e.g. 'lcp'); found: {', '.join(cols)}."
-        )
+    table.columns = [str(c) for c in df.columns]
+    cols = _Columns.of(list(table.columns))
     leeds21 = set(leeds_lsoa21_codes)
-    children: dict[str, list[str]] = {}
-    if lsoa11_to_21_lookup is not None:
-        for c11, c21 in zip(
-            lsoa11_to_21_lookup["LSOA11CD"], lsoa11_to_21_lookup["LSOA21CD"], strict=True
-        ):
-            children.setdefault(str(c11), []).append(str(c21))
+    children = _children(lsoa11_to_21_lookup)
 
-    errors: list[RowError] = []
-    # (2021 code) -> list of (row, lcp, status, input code)
-    claims: dict[str, list[tuple[int, str, str, str]]] = {}
-    for pos in range(len(table)):
-        row = sheet_row(pos)
-        raw_code = table.iloc[pos][code_col]
-        raw_lcp = table.iloc[pos][lcp_col]
-        code = "" if pd.isna(raw_code) else str(raw_code).strip().upper()
-        lcp = "" if pd.isna(raw_lcp) else re.sub(r"\s+", " ", str(raw_lcp)).strip()
-        status = UPLOAD_STATUS
-        if status_col is not None:
-            raw_status = table.iloc[pos][status_col]
-            status = (
-                "" if pd.isna(raw_status) else str(raw_status).strip().lower()
-            ) or UPLOAD_STATUS
-        ok = True
-        if not code:
-            errors.append(RowError(row, code_col, "LSOA code is blank."))
-            ok = False
-        if not lcp:
-            errors.append(RowError(row, lcp_col, "LCP name is blank."))
-            ok = False
-        if status not in STATUSES:
-            errors.append(
-                RowError(row, status_col, f"Status '{status}' is not one of {', '.join(STATUSES)}.")
-            )
-            ok = False
+    found = RowErrors()
+    claims: dict[str, list[_Claim]] = {}  # 2021 code -> rows giving it an LCP
+    for pos, values in enumerate(table.to_dict("records")):
+        code, lcp, status, ok = _check_row(values, cols, found, pos)
         if not code:
             continue
-        if code in leeds21:
-            targets = [code]
-        elif code in children:
-            targets = children[code]
-        else:
-            if not _LSOA_CODE_RE.match(code):
-                msg = f"'{code}' is not an LSOA code (expected E01 and six digits)."
-            elif lsoa11_to_21_lookup is None:
-                msg = f"{code} is not a Leeds LSOA 2021 code."
-            else:
-                msg = f"{code} is not a Leeds LSOA (2011 or 2021 code)."
-            errors.append(RowError(row, code_col, msg))
-            continue
-        if ok:
+        targets = [code] if code in leeds21 else children.get(code)
+        if targets is None:
+            found.add(pos, cols.code, _unknown_code_message(code, lsoa11_to_21_lookup is not None))
+        elif ok:
             for t in targets:
-                claims.setdefault(t, []).append((row, lcp, status, code))
+                claims.setdefault(t, []).append((pos, lcp, status, code))
 
-    rows = []
-    for code21, entries in claims.items():
-        if len(entries) == 1:
-            rows.append((code21, entries[0][1], entries[0][2]))
-            continue
-        inputs = [e[3] for e in entries]
-        row_list = ", ".join(str(e[0]) for e in entries)
-        # Several distinct 2011 parents merged into one 2021 LSOA: fine if they agree.
-        is_merge = len(set(inputs)) == len(inputs) and all(i != code21 for i in inputs)
-        if is_merge:
-            lcps = sorted({e[1] for e in entries})
-            if len(lcps) == 1:
-                rows.append((code21, entries[0][1], entries[0][2]))
-            else:
-                errors.append(
-                    RowError(
-                        entries[-1][0],
-                        code_col,
-                        f"2011 LSOAs {', '.join(inputs)} (rows {row_list}) merged into {code21} "
-                        f"but are given different LCPs: {', '.join(lcps)}.",
-                    )
-                )
-            continue
-        for e in entries[1:]:
-            via = f" (via 2011 code {e[3]})" if e[3] != code21 else ""
-            errors.append(
-                RowError(
-                    e[0],
-                    code_col,
-                    f"LSOA {code21}{via} appears more than once (rows {row_list}).",
-                )
-            )
+    rows = [r for code21, e in claims.items() if (r := _resolve(code21, e, cols.code, found))]
     missing = sorted(leeds21 - set(claims))
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-        errors.append(
-            RowError(None, code_col, f"{len(missing)} Leeds LSOA(s) have no LCP: {shown}.")
-        )
-    errors.sort(key=lambda e: (e.row is None, e.row or 0))
+        found.file(cols.code, f"{len(missing)} Leeds LSOA(s) have no LCP: {shown}.")
     out = pd.DataFrame(rows, columns=[LSOA, LCP, LCP_STATUS])
-    return out.sort_values(LSOA).reset_index(drop=True), errors
+    return out.sort_values(LSOA).reset_index(drop=True), found.in_row_order()
 
 
 def apply_footprint_upload(

@@ -40,7 +40,8 @@ class RegisterDate(NamedTuple):
 MISSING = RegisterDate("", pd.NaT, "missing", False)
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NaT, NA and text that is empty after stripping."""
     if value is None or value is pd.NaT or value is pd.NA:
         return True
     if isinstance(value, str):
@@ -80,7 +81,7 @@ def parse_register_date(value: object) -> RegisterDate:
     >>> parse_register_date("2020-01 (placeholder)").placeholder
     True
     """
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, (pd.Timestamp, datetime, date, np.datetime64)):
         ts = pd.Timestamp(value)

@@ -11,7 +11,9 @@ import pandas as pd
 
 from utils import constants as c
 from utils import dates
+from utils.dates import is_missing
 from utils.hubs import hub_identity
+from utils.row_checks import parse_flag
 
 # --- Column names of the frames this module returns (growth-only, so defined here) ------------
 MONTH = "month"
@@ -101,17 +103,6 @@ class HubCounts(NamedTuple):
 # --- Register dates ---------------------------------------------------------------------------
 
 
-def _is_missing(value: object) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def parse_register_date(value: object) -> RegisterDate:
     """Read one opened/closed value with the register's one parser (``utils.dates``).
 
@@ -171,13 +162,20 @@ def _parse_column(hubs: pd.DataFrame, column: str) -> pd.Series:
 
 def _row_name(hubs: pd.DataFrame, pos: int) -> str:
     for col in (c.HUB_NAME, c.HUB_ID):
-        if col in hubs.columns and not _is_missing(hubs[col].iloc[pos]):
+        if col in hubs.columns and not is_missing(hubs[col].iloc[pos]):
             return str(hubs[col].iloc[pos])
     return "unnamed hub"
 
 
-def _periods(hubs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Parsed (opened, closed) for every row; raises if a hub closes on or before it opens."""
+def register_periods(hubs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Parsed (opened, closed) for every row, for ``utils.dates.open_mask`` over many dates.
+
+    Raises
+    ------
+    RegisterDateError
+        If a date cannot be read, a hub closes on or before it opens, or has a closed date but
+        no opened date (naming the register row and hub).
+    """
     opened = _parse_column(hubs, c.HUB_OPENED)
     closed = _parse_column(hubs, c.HUB_CLOSED)
     bad = opened.notna() & closed.notna() & (closed <= opened)
@@ -205,29 +203,19 @@ def hub_keys(hubs: pd.DataFrame) -> pd.Series:
     return hub_identity(hubs)
 
 
-_TRUE = {"true", "t", "yes", "y", "1"}
-_FALSE = {"false", "f", "no", "n", "0", ""}
-
-
 def sample_flags(hubs: pd.DataFrame) -> pd.Series:
     """HUB_SAMPLE as bool; a missing column or value means a real hub."""
     if c.HUB_SAMPLE not in hubs.columns:
         return pd.Series(False, index=hubs.index)
     out = []
     for pos, value in enumerate(hubs[c.HUB_SAMPLE].tolist()):
-        if _is_missing(value):
-            out.append(False)
-        elif isinstance(value, (bool, np.bool_)):
-            out.append(bool(value))
-        elif str(value).strip().lower() in _TRUE:
-            out.append(True)
-        elif str(value).strip().lower() in _FALSE:
-            out.append(False)
-        else:
+        try:
+            out.append(False if is_missing(value) else parse_flag(value))
+        except ValueError as err:
             raise GrowthError(
                 f"Register row {pos + 1} ({_row_name(hubs, pos)}): '{c.HUB_SAMPLE}' is "
                 f"{value!r}; use true/false."
-            )
+            ) from err
     return pd.Series(out, index=hubs.index, dtype=bool)
 
 
@@ -258,7 +246,7 @@ def hubs_open_on(hubs: pd.DataFrame, when: object) -> pd.Series:
         at most one is open at a time (use :func:`hub_counts` to count distinct hubs).
     """
     ts = _as_timestamp(when, "'as of'")
-    opened, closed = _periods(hubs)
+    opened, closed = register_periods(hubs)
     return dates.open_mask(opened, closed, ts)
 
 
@@ -270,7 +258,7 @@ def hub_counts(hubs: pd.DataFrame, as_of: object | None = None) -> HubCounts:
     """
     keys = hub_keys(hubs)
     sample = sample_flags(hubs)
-    opened, _ = _periods(hubs)
+    opened, _ = register_periods(hubs)
     undated = int(keys[opened.isna()].nunique())
     rows = hubs_open_on(hubs, as_of) if as_of is not None else pd.Series(True, index=hubs.index)
     total = int(keys[rows].nunique())
@@ -313,7 +301,7 @@ def _groups(hubs: pd.DataFrame, by: str | None) -> pd.Series:
             "lookup first, or pass by=None for Leeds as a whole."
         )
     groups = hubs[by].astype(object)
-    return groups.where(~groups.map(_is_missing).astype(bool), UNASSIGNED_GROUP).astype(str)
+    return groups.where(~groups.map(is_missing).astype(bool), UNASSIGNED_GROUP).astype(str)
 
 
 def growth_series(
@@ -354,7 +342,7 @@ def growth_series(
     RegisterDateError
         On an unreadable date, or a hub that closes on or before it opens.
     """
-    opened, closed = _periods(hubs)
+    opened, closed = register_periods(hubs)
     keys = hub_keys(hubs)
     sample = sample_flags(hubs)
     groups = _groups(hubs, by)
@@ -498,7 +486,7 @@ def parse_milestone_date(text: str) -> _Parsed:
     MilestoneDateError
         If the text is in none of these forms.
     """
-    if _is_missing(text):
+    if is_missing(text):
         raise MilestoneDateError("A milestone has no date.")
     raw = str(text).strip()
     core, notes = raw, []
@@ -531,7 +519,7 @@ def parse_milestone_date(text: str) -> _Parsed:
 
 
 def _to_int(value: object) -> int | None:
-    if _is_missing(value):
+    if is_missing(value):
         return None
     try:
         return int(float(str(value).replace(",", "")))
@@ -587,13 +575,13 @@ def parse_milestones(df: pd.DataFrame) -> pd.DataFrame:
                 MS_LATEST: p.latest,
                 MS_PLANNED: p.planned,
                 MS_SCOPE: str(rec["lcp_or_scope"]).strip(),
-                MS_EVENT: "" if _is_missing(rec.get("event_type")) else str(rec["event_type"]),
+                MS_EVENT: "" if is_missing(rec.get("event_type")) else str(rec["event_type"]),
                 MS_DESCRIPTION: str(rec["description"]).strip(),
                 MS_SOURCE: str(rec["source_url"]).strip(),
                 MS_HUBS_ADDED: _to_int(rec.get("hubs_added")),
                 MS_HUBS_TOTAL: _to_int(rec.get("hubs_cumulative_or_total")),
                 MS_PRECISION_NOTE: (
-                    "" if _is_missing(rec.get("date_precision")) else str(rec["date_precision"])
+                    "" if is_missing(rec.get("date_precision")) else str(rec["date_precision"])
                 ),
             }
         )
@@ -654,7 +642,7 @@ def coverage_over_time(
         The concatenated summaries with MONTH (and HUB_SET) as the first columns. Dates with the
         same set of open hubs reuse one call of ``coverage_fn``.
     """
-    opened, closed = _periods(hubs)
+    opened, closed = register_periods(hubs)
     keys = hub_keys(hubs)
     sample = sample_flags(hubs)
     cache: dict[frozenset, pd.DataFrame] = {}

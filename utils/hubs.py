@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,9 +39,25 @@ from utils.constants import (
     X,
     Y,
 )
-from utils.dates import open_mask, parse_register_date
+from utils.dates import DateError, RegisterDate, open_mask, parse_register_date
+from utils.row_checks import (
+    InvalidPostcodeError,
+    RowError,
+    RowErrors,
+    check_coordinates,
+    check_date,
+    header_key,
+    is_blank,
+    later_repeats,
+    normalise_postcode,
+    parse_flag,
+    read_upload,
+    repeated,
+    sheet_row,
+    try_postcode,
+)
 from utils.text import plain
-from utils.uploads import MAX_REGISTER_ROWS, check_row_count, check_workbook_size
+from utils.uploads import MAX_REGISTER_ROWS, check_row_count
 
 # New register column (not in utils/constants.py): free-text caveats, e.g. an imprecise date.
 HUB_NOTES = "notes"
@@ -111,75 +126,11 @@ COLUMN_ALIASES: dict[str, str] = {
 # generalised (~20 m), so a real Leeds postcode can fall just outside every polygon.
 SNAP_TOLERANCE_M = 50.0
 
-# Outward-code + inward-code shape of a UK postcode (GIR 0AA has no Leeds relevance).
-_POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_TRUE = {"true", "yes", "y", "1", "t"}
-_FALSE = {"false", "no", "n", "0", "f", ""}
 
 
 class HubRegisterError(ValueError):
     """A hub register problem that stops the whole file (bad encoding, missing columns)."""
-
-
-class InvalidPostcodeError(ValueError):
-    """A string that is not a UK postcode."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One validation problem: spreadsheet row (header = row 1, None = whole file), column, text."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = "File" if self.row is None else f"Row {self.row}"
-        col = f" ({self.column})" if self.column else ""
-        return f"{where}{col}: {self.message}"
-
-
-def sheet_row(position: int) -> int:
-    """Return the spreadsheet row of a 0-based data position (the header is row 1)."""
-    return int(position) + 2
-
-
-# --- Postcodes ---------------------------------------------------------------------------------
-def normalise_postcode(value: object) -> str:
-    """Return a postcode in the standard "LS15 7JY" form.
-
-    Parameters
-    ----------
-    value : object
-        Any spelling: "ls157jy", " LS15  7JY ", "ls15-7jy".
-
-    Raises
-    ------
-    InvalidPostcodeError
-        If the value is blank or is not shaped like a UK postcode.
-
-    Examples
-    --------
-    >>> normalise_postcode("ls157jy")
-    'LS15 7JY'
-    """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        raise InvalidPostcodeError("Postcode is blank.")
-    compact = re.sub(r"[\s\-]+", "", str(value)).upper()
-    if not compact:
-        raise InvalidPostcodeError("Postcode is blank.")
-    match = _POSTCODE_RE.match(compact)
-    if not match:
-        raise InvalidPostcodeError(f"'{value}' is not a valid UK postcode.")
-    return f"{match.group(1)} {match.group(2)}"
-
-
-def _try_postcode(value: object) -> str | None:
-    try:
-        return normalise_postcode(value)
-    except InvalidPostcodeError:
-        return None
 
 
 # --- Dates -------------------------------------------------------------------------------------
@@ -209,27 +160,13 @@ def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
 
 # --- Reading, coercing, exporting --------------------------------------------------------------
 def _canonical_header(name: object) -> str:
-    key = re.sub(r"[\s\-/]+", "_", str(name).strip().lower())
+    key = header_key(name)
     return COLUMN_ALIASES.get(key, key)
 
 
 def empty_register() -> pd.DataFrame:
     """Return an empty register with the stored columns and dtypes."""
     return coerce_register(pd.DataFrame(columns=list(REGISTER_COLUMNS)))
-
-
-def parse_sample_flag(value: object) -> bool:
-    """Return the boolean for a sample flag written as true/false, yes/no, 1/0 or blank (false)."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return False
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(f"'{value}' is not true/false.")
 
 
 def coerce_register(df: pd.DataFrame) -> pd.DataFrame:
@@ -252,16 +189,12 @@ def coerce_register(df: pd.DataFrame) -> pd.DataFrame:
 
     def flag(v: object) -> bool:
         try:
-            return parse_sample_flag(v)
+            return parse_flag(v)
         except ValueError:
             return False
 
     out[HUB_SAMPLE] = out[HUB_SAMPLE].map(flag).astype(bool)
     return out
-
-
-def _decode_line(data: bytes, err: UnicodeDecodeError) -> int:
-    return data[: err.start].count(b"\n") + 1
 
 
 def read_register_file(data: bytes, filename: str) -> pd.DataFrame:
@@ -277,35 +210,10 @@ def read_register_file(data: bytes, filename: str) -> pd.DataFrame:
         CSV/XLSX, an XLSX that unzips too large, lacks a required column (name, postcode,
         opened), or has no data rows or more than ``MAX_REGISTER_ROWS``.
     """
-    lower = filename.lower()
-    filename = plain(filename)  # quoted in messages: one line, truncated
-    if not data:
-        raise HubRegisterError(f"{filename} is empty.")
-    if lower.endswith((".xlsx", ".xlsm")):
-        check_workbook_size(data, filename, HubRegisterError)
-        try:
-            raw = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
-        except Exception as err:  # openpyxl raises many types for a corrupt file
-            raise HubRegisterError(
-                f"{filename} could not be read as an Excel workbook: {err}"
-            ) from err
-    elif lower.endswith((".csv", ".txt")):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            line = _decode_line(data, err)
-            raise HubRegisterError(
-                f"{filename} is not UTF-8 text (byte 0x{data[err.start]:02X} on line {line}). "
-                "In Excel use 'Save as' > 'CSV UTF-8 (Comma delimited)' and upload again."
-            ) from err
-        try:
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-            raise HubRegisterError(f"{filename} could not be read as CSV: {err}") from err
-    else:
-        raise HubRegisterError(f"{filename}: upload a .csv (UTF-8) or .xlsx file.")
+    raw = read_upload(data, filename, HubRegisterError, csv_suffixes=(".csv", ".txt"))
+    filename = plain(filename)
     raw = raw.rename(columns={c: _canonical_header(c) for c in raw.columns})
-    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    dupes = repeated(raw.columns)
     if dupes:
         raise HubRegisterError(
             f"{filename} has the column(s) {plain(', '.join(dupes))} more than once."
@@ -384,7 +292,7 @@ def geocode_hubs(register_df: pd.DataFrame, postcodes_df: pd.DataFrame) -> pd.Da
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     if HUB_POSTCODE not in out.columns:
         out[HUB_POSTCODE] = None
-    normal = out[HUB_POSTCODE].map(_try_postcode)
+    normal = out[HUB_POSTCODE].map(try_postcode)
     out[HUB_POSTCODE] = normal.where(normal.notna(), out[HUB_POSTCODE])
     centroids = postcodes_df.drop_duplicates(POSTCODE).set_index(POSTCODE)[[LAT, LON]]
     typed = out[HUB_LAT].notna() & out[HUB_LON].notna()
@@ -467,26 +375,170 @@ def add_date_columns(df: pd.DataFrame) -> pd.DataFrame:
         (HUB_OPENED, OPENED_DATE, OPENED_PRECISION),
         (HUB_CLOSED, CLOSED_DATE, CLOSED_PRECISION),
     ):
-        parsed = []
-        for v in out[col] if col in out.columns else [None] * len(out):
-            try:
-                parsed.append(parse_hub_date(v))
-            except ValueError:
-                parsed.append(None)
-        out[date_col] = pd.to_datetime(pd.Series([p[1] if p else pd.NaT for p in parsed]))
-        out[prec_col] = pd.Series([p[2] if p else None for p in parsed], dtype=object)
+        parsed = [
+            _parsed_or_none(v) for v in (out[col] if col in out.columns else [None] * len(out))
+        ]
+        whens = pd.Series([p.when if p else pd.NaT for p in parsed], dtype=object)
+        out[date_col] = pd.to_datetime(whens).to_numpy()  # by position: the index may have gaps
+        out[prec_col] = pd.Series(
+            [p.precision if p else None for p in parsed], dtype=object
+        ).to_numpy()
     return out
 
 
+def _parsed_or_none(value: object) -> RegisterDate | None:
+    try:
+        parsed = parse_register_date(value)
+    except DateError:
+        return None
+    return None if parsed.precision == "missing" else parsed
+
+
 # --- Validation --------------------------------------------------------------------------------
-def _blank(v: object) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or str(v).strip() == ""
-
-
 def _next_ids(existing: Iterable[str], n: int) -> list[str]:
     nums = [int(m.group(1)) for e in existing if (m := re.match(r"^HUB-(\d+)$", str(e)))]
     start = max(nums, default=0) + 1
     return [f"HUB-{i:04d}" for i in range(start, start + n)]
+
+
+@dataclass(frozen=True)
+class _Postcodes:
+    """The postcode list as the register checks need it."""
+
+    known: set[str]
+    in_leeds: pd.Series  # postcode -> bool
+
+    @classmethod
+    def of(cls, postcodes_df: pd.DataFrame) -> _Postcodes:
+        table = postcodes_df.drop_duplicates(POSTCODE).set_index(POSTCODE)
+        return cls(set(postcodes_df[POSTCODE]), table[IN_LEEDS].astype(bool))
+
+
+def _check_location(r: dict, postcodes: _Postcodes, found: RowErrors, pos: int) -> str | None:
+    """Coordinates and postcode of one row; returns the normalised postcode (None if unusable)."""
+    coords = check_coordinates(r.get(HUB_LAT), r.get(HUB_LON), HUB_LAT, HUB_LON)
+    if coords.problem:
+        found.add(pos, coords.column, coords.problem)
+    pc_raw = r.get(HUB_POSTCODE)
+    if is_blank(pc_raw):
+        if not coords.given:
+            found.add(
+                pos, HUB_POSTCODE, "Postcode is blank (give a postcode or latitude/longitude)."
+            )
+        return None
+    try:
+        pc = normalise_postcode(pc_raw)
+    except InvalidPostcodeError as e:
+        found.add(pos, HUB_POSTCODE, str(e))
+        return None
+    if pc not in postcodes.known:
+        found.add(
+            pos, HUB_POSTCODE, f"Unknown postcode {pc} (not in the Leeds-area postcode list)."
+        )
+    elif not postcodes.in_leeds.get(pc, False) and not coords.ok:
+        found.add(pos, HUB_POSTCODE, f"Postcode {pc} is outside Leeds.")
+    return pc
+
+
+def _check_dates(
+    r: dict, today: pd.Timestamp, found: RowErrors, pos: int
+) -> tuple[RegisterDate | None, RegisterDate | None]:
+    """Opened (required) and closed dates of one row; each returned only when it is usable."""
+    opened, problem = check_date(r.get(HUB_OPENED), today, "Opened")
+    if problem is None and opened.precision == "missing":
+        problem = "Opened date is blank."
+    if problem:
+        found.add(pos, HUB_OPENED, problem)
+    opened_ok = opened if problem is None else None
+    closed, problem = check_date(r.get(HUB_CLOSED), today, "Closed")
+    if problem is None and closed.precision == "missing":
+        return opened_ok, None
+    if (
+        problem is None
+        and opened.precision != "missing"
+        and _period_end(closed.when, closed.precision) < opened.when
+    ):
+        problem = f"Closed ({closed.text}) is before opened ({opened.text})."
+    if problem:
+        found.add(pos, HUB_CLOSED, problem)
+        return opened_ok, None
+    return opened_ok, closed
+
+
+def _check_rows(
+    raw: pd.DataFrame, reg: pd.DataFrame, postcodes: _Postcodes, today: date, found: RowErrors
+) -> None:
+    """Row checks: name, location, dates, sample flag; writes canonical text back into ``reg``.
+
+    Plain dicts and one write per column after the loop: per-row .iloc/.loc on a 5,000-row
+    register took ~18 s; this keeps validating at the upload limit under the 3 s target.
+    """
+    today_ts = pd.Timestamp(today)
+    fixed: dict[str, dict[int, str]] = {HUB_POSTCODE: {}, HUB_OPENED: {}, HUB_CLOSED: {}}
+    for pos, r in enumerate(raw.to_dict("records")):
+        if is_blank(r.get(HUB_NAME)):
+            found.add(pos, HUB_NAME, "Name is blank.")
+        pc = _check_location(r, postcodes, found, pos)
+        if pc is not None:
+            fixed[HUB_POSTCODE][pos] = pc
+        opened, closed = _check_dates(r, today_ts, found, pos)
+        for col, parsed in ((HUB_OPENED, opened), (HUB_CLOSED, closed)):
+            if parsed is not None:
+                fixed[col][pos] = parsed.text
+        try:
+            parse_flag(r.get(HUB_SAMPLE))
+        except ValueError as e:
+            found.add(pos, HUB_SAMPLE, str(e))
+    for col, values in fixed.items():
+        if values:
+            reg.loc[list(values), col] = list(values.values())
+
+
+def _check_duplicate_ids(reg: pd.DataFrame, found: RowErrors) -> None:
+    """Cross-row: a repeated hub id is reported on the later row, naming the first."""
+    ids = [(pos, None if pd.isna(hid) else hid) for pos, hid in reg[HUB_ID].items()]
+    for pos, first in later_repeats(ids):
+        hid = reg.at[pos, HUB_ID]
+        found.add(pos, HUB_ID, f"Duplicate hub id {hid} (first used on row {sheet_row(first)}).")
+
+
+def _check_overlapping_spells(reg: pd.DataFrame, found: RowErrors) -> None:
+    """Cross-row: the same hub (name + postcode) open twice at once (it may close and reopen)."""
+    dated = add_date_columns(reg)
+    key = name_key(reg[HUB_NAME]) + "|" + reg[HUB_POSTCODE]
+    shared = key.duplicated(keep=False)  # a name + postcode on one row cannot overlap itself
+    for _, group in dated[shared].groupby(key[shared], dropna=True):
+        prev = None
+        for pos, row in group.sort_values(OPENED_DATE).iterrows():
+            if pd.isna(row[OPENED_DATE]):
+                continue
+            if prev is not None:
+                p_end = prev[CLOSED_DATE]
+                if pd.isna(p_end) or _period_end(p_end, prev[CLOSED_PRECISION]) >= row[OPENED_DATE]:
+                    found.add(
+                        pos,
+                        HUB_NAME,
+                        f"Duplicate of row {sheet_row(prev.name)}: same name and postcode, "
+                        "open at the same time.",
+                    )
+                    continue
+            prev = row
+
+
+def _geocode_checked(
+    reg: pd.DataFrame,
+    postcodes_df: pd.DataFrame,
+    lsoas_gdf: gpd.GeoDataFrame,
+    footprints: pd.DataFrame | None,
+    found: RowErrors,
+) -> pd.DataFrame:
+    """Geocode and place every row; a located row that falls in no Leeds LSOA is an error."""
+    geo = assign_areas(geocode_hubs(reg, postcodes_df), lsoas_gdf, footprints)
+    outside = geo[X].notna() & geo[LSOA].isna()
+    for pos in geo.index[outside.to_numpy()]:
+        if pos not in found.bad:
+            found.add(pos, HUB_LAT, "Hub location is outside Leeds.")
+    return geo
 
 
 def validate_register(
@@ -526,153 +578,26 @@ def validate_register(
         upload and keep the previous register.
     """
     raw = df.rename(columns={c: _canonical_header(c) for c in df.columns}).reset_index(drop=True)
-    errors: list[RowError] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
-        errors.append(RowError(None, ", ".join(missing), "Missing required column(s)."))
-        return empty_register(), errors
-
-    bad: set[int] = set()
-
-    def err(pos: int, col: str, msg: str) -> None:
-        bad.add(pos)
-        errors.append(RowError(sheet_row(pos), col, msg))
-
+        return empty_register(), [RowError(None, ", ".join(missing), "Missing required column(s).")]
+    found = RowErrors()
     reg = coerce_register(raw)
-    today_ts = pd.Timestamp(today)
-    known = set(postcodes_df[POSTCODE])
-    in_leeds = postcodes_df.drop_duplicates(POSTCODE).set_index(POSTCODE)[IN_LEEDS].astype(bool)
+    _check_rows(raw, reg, _Postcodes.of(postcodes_df), today, found)
+    _check_duplicate_ids(reg, found)
+    _check_overlapping_spells(reg, found)
+    geo = _geocode_checked(reg, postcodes_df, lsoas_gdf, footprints, found)
 
-    # Plain dicts and one write per column after the loop: per-row .iloc/.loc on a 5,000-row
-    # register took ~18 s; this keeps validating at the upload limit under the 3 s target.
-    records = raw.to_dict("records")
-    fixed: dict[str, dict[int, str]] = {HUB_POSTCODE: {}, HUB_OPENED: {}, HUB_CLOSED: {}}
-    for pos, r in enumerate(records):
-        if _blank(r.get(HUB_NAME)):
-            err(pos, HUB_NAME, "Name is blank.")
-        lat_raw, lon_raw = r.get(HUB_LAT), r.get(HUB_LON)
-        has_lat, has_lon = not _blank(lat_raw), not _blank(lon_raw)
-        coords_ok = False
-        if has_lat != has_lon:
-            err(
-                pos,
-                HUB_LAT if not has_lat else HUB_LON,
-                "Give both latitude and longitude, or neither.",
-            )
-        elif has_lat:
-            try:
-                lat, lon = float(str(lat_raw).strip()), float(str(lon_raw).strip())
-                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                    raise ValueError
-                coords_ok = True
-            except ValueError:
-                err(
-                    pos,
-                    HUB_LAT,
-                    f"Latitude/longitude '{lat_raw}', '{lon_raw}' are not valid numbers.",
-                )
-        pc_raw = r.get(HUB_POSTCODE)
-        if _blank(pc_raw):
-            if not coords_ok and not (has_lat or has_lon):
-                err(pos, HUB_POSTCODE, "Postcode is blank (give a postcode or latitude/longitude).")
-        else:
-            try:
-                pc = normalise_postcode(pc_raw)
-                fixed[HUB_POSTCODE][pos] = pc
-                if pc not in known:
-                    err(
-                        pos,
-                        HUB_POSTCODE,
-                        f"Unknown postcode {pc} (not in the Leeds-area postcode list).",
-                    )
-                elif not in_leeds.get(pc, False) and not coords_ok:
-                    err(pos, HUB_POSTCODE, f"Postcode {pc} is outside Leeds.")
-            except InvalidPostcodeError as e:
-                err(pos, HUB_POSTCODE, str(e))
-        opened = closed = None
-        try:
-            opened = parse_hub_date(r.get(HUB_OPENED))
-            if opened is None:
-                err(pos, HUB_OPENED, "Opened date is blank.")
-            elif opened[1] > today_ts:
-                err(pos, HUB_OPENED, f"Opened date {opened[0]} is in the future.")
-            else:
-                fixed[HUB_OPENED][pos] = opened[0]
-        except ValueError as e:
-            err(pos, HUB_OPENED, str(e))
-        try:
-            closed = parse_hub_date(r.get(HUB_CLOSED))
-            if closed is not None:
-                if closed[1] > today_ts:
-                    err(pos, HUB_CLOSED, f"Closed date {closed[0]} is in the future.")
-                elif opened and _period_end(closed[1], closed[2]) < opened[1]:
-                    err(pos, HUB_CLOSED, f"Closed ({closed[0]}) is before opened ({opened[0]}).")
-                else:
-                    fixed[HUB_CLOSED][pos] = closed[0]
-        except ValueError as e:
-            err(pos, HUB_CLOSED, str(e))
-        try:
-            parse_sample_flag(r.get(HUB_SAMPLE))
-        except ValueError as e:
-            err(pos, HUB_SAMPLE, str(e))
-    for col, values in fixed.items():
-        if values:
-            reg.loc[list(values), col] = list(values.values())
-
-    # Duplicate ids: report the later row, naming the first.
-    ids = reg[HUB_ID]
-    first_row: dict[str, int] = {}
-    for pos, hid in ids.items():
-        if pd.isna(hid):
-            continue
-        if hid in first_row:
-            err(
-                pos,
-                HUB_ID,
-                f"Duplicate hub id {hid} (first used on row {sheet_row(first_row[hid])}).",
-            )
-        else:
-            first_row[hid] = pos
-    # Same hub (name + postcode) open twice at once.
-    dated = add_date_columns(reg)
-    key = (
-        reg[HUB_NAME].str.casefold().str.replace(r"\s+", " ", regex=True) + "|" + reg[HUB_POSTCODE]
-    )
-    shared = key.duplicated(keep=False)  # a name + postcode on one row cannot overlap itself
-    for _, group in dated[shared].groupby(key[shared], dropna=True):
-        spells = group.sort_values(OPENED_DATE)
-        prev = None
-        for pos, row in spells.iterrows():
-            if pd.isna(row[OPENED_DATE]):
-                continue
-            if prev is not None:
-                p_end = prev[CLOSED_DATE]
-                if pd.isna(p_end) or _period_end(p_end, prev[CLOSED_PRECISION]) >= row[OPENED_DATE]:
-                    err(
-                        pos,
-                        HUB_NAME,
-                        f"Duplicate of row {sheet_row(prev.name)}: same name and postcode, "
-                        "open at the same time.",
-                    )
-                    continue
-            prev = row
-
-    geo = geocode_hubs(reg, postcodes_df)
-    geo = assign_areas(geo, lsoas_gdf, footprints)
-    for pos, no_xy, no_lsoa in zip(
-        geo.index, geo[X].isna().to_numpy(), geo[LSOA].isna().to_numpy(), strict=True
-    ):
-        if pos in bad or no_xy:
-            continue
-        if no_lsoa:
-            err(pos, HUB_LAT, "Hub location is outside Leeds.")
-    errors.sort(key=lambda e: e.row or 0)
-
-    valid = add_date_columns(geo.drop(index=sorted(bad)))
+    valid = add_date_columns(geo.drop(index=sorted(found.bad)))
     blank_ids = valid[HUB_ID].isna()
     if blank_ids.any():
         valid.loc[blank_ids, HUB_ID] = _next_ids(reg[HUB_ID].dropna(), int(blank_ids.sum()))
-    return valid.reset_index(drop=True), errors
+    return valid.reset_index(drop=True), found.in_row_order()
+
+
+def name_key(names: pd.Series) -> pd.Series:
+    """Hub names compared case-blind with runs of spaces collapsed (the one rule for "same name")."""
+    return names.str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
 
 
 def hub_identity(hubs: pd.DataFrame) -> pd.Series:
@@ -685,17 +610,15 @@ def hub_identity(hubs: pd.DataFrame) -> pd.Series:
     keys = pd.Series([f"row:{i}" for i in range(len(hubs))], index=hubs.index, dtype=object)
     if HUB_ID in hubs.columns:
         ids = hubs[HUB_ID]
-        has = ~ids.map(_blank).astype(bool)
+        has = ~ids.map(is_blank).astype(bool)
         keys[has] = "id:" + ids[has].astype(str).str.strip()
     if HUB_NAME in hubs.columns:
         names = hubs[HUB_NAME]
-        has = ~names.map(_blank).astype(bool)
-        name = (
-            names[has].astype(str).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
-        )
+        has = ~names.map(is_blank).astype(bool)
+        name = name_key(names[has].astype(str))
         if HUB_POSTCODE in hubs.columns:
             pcs = hubs.loc[has, HUB_POSTCODE].map(
-                lambda v: "" if _blank(v) else (_try_postcode(v) or str(v).strip().upper())
+                lambda v: "" if is_blank(v) else (try_postcode(v) or str(v).strip().upper())
             )
             name = name + "|" + pcs.astype(str)
         keys[has] = "name:" + name

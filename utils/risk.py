@@ -334,6 +334,58 @@ def _weighted_mean(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
     return mean, present
 
 
+def _check_inputs(
+    lsoas: pd.DataFrame,
+    scaling: str,
+    reference: pd.DataFrame | None,
+    active: Sequence[Component],
+) -> None:
+    """Refuse an unknown scaling, a missing reference, LSOA column or weighted indicator, and
+    repeated LSOA codes."""
+    if scaling not in ("leeds", "england"):
+        raise RiskDataError(f"Scaling must be 'leeds' or 'england', not {scaling!r}.")
+    if scaling == "england" and reference is None:
+        raise RiskDataError(
+            "England-wide scaling needs the England reference table "
+            "(data/build/england_iod2025.parquet); pass it as `reference`."
+        )
+    if LSOA not in lsoas.columns:
+        raise RiskDataError(f"The LSOA table has no '{LSOA}' (LSOA code) column.")
+    codes = lsoas[LSOA]
+    if codes.duplicated().any():
+        dup = codes[codes.duplicated()].iloc[0]
+        raise RiskDataError(f"LSOA code {dup} appears more than once; one row per LSOA needed.")
+    needed = sorted({i.column for c in active for i in c.indicators} - set(lsoas.columns))
+    if needed:
+        raise RiskDataError(
+            f"The LSOA table lacks column(s) {', '.join(needed)} needed by the weighted "
+            "components; rebuild the data or set those components' weights to zero."
+        )
+
+
+def _scaled_indicator(
+    lsoas: pd.DataFrame,
+    ind: Indicator,
+    reference: pd.DataFrame | None,
+    weighted: bool,
+    notes: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """An indicator's values and 0-10 scores: min/max over Leeds, or over ``reference``
+    (England) when given and it holds the column. Notes why a weighted indicator cannot rank."""
+    values = _as_float(lsoas, ind.column, "LSOA table")
+    lo, hi = np.nanmin(values, initial=np.inf), np.nanmax(values, initial=-np.inf)
+    if reference is not None:
+        if ind.column in reference.columns:
+            ref = _as_float(reference, ind.column, "England reference table")
+            lo, hi = np.nanmin(ref, initial=np.inf), np.nanmax(ref, initial=-np.inf)
+        elif weighted:
+            notes.append(f"{ind.label}: not in the England table, scaled within the local area.")
+    scaled = _rescale(values, lo, hi, ind.direction)
+    if np.isnan(scaled).all() and not np.isnan(values).all() and weighted:
+        notes.append(f"{ind.label}: the same value everywhere, so it cannot rank areas.")
+    return values, scaled
+
+
 def compute_risk_index(
     lsoas: pd.DataFrame,
     component_weights: Mapping[str, float] | None = None,
@@ -381,27 +433,9 @@ def compute_risk_index(
     """
     _validate_spec(spec)
     weights = _resolve_weights(component_weights, spec)
-    if scaling not in ("leeds", "england"):
-        raise RiskDataError(f"Scaling must be 'leeds' or 'england', not {scaling!r}.")
-    if scaling == "england" and reference is None:
-        raise RiskDataError(
-            "England-wide scaling needs the England reference table "
-            "(data/build/england_iod2025.parquet); pass it as `reference`."
-        )
-    if LSOA not in lsoas.columns:
-        raise RiskDataError(f"The LSOA table has no '{LSOA}' (LSOA code) column.")
-    codes = lsoas[LSOA]
-    if codes.duplicated().any():
-        dup = codes[codes.duplicated()].iloc[0]
-        raise RiskDataError(f"LSOA code {dup} appears more than once; one row per LSOA needed.")
-
     active = [c for c in spec if weights[c.key] > 0]
-    needed = sorted({i.column for c in active for i in c.indicators} - set(lsoas.columns))
-    if needed:
-        raise RiskDataError(
-            f"The LSOA table lacks column(s) {', '.join(needed)} needed by the weighted "
-            "components; rebuild the data or set those components' weights to zero."
-        )
+    _check_inputs(lsoas, scaling, reference, active)
+    codes = lsoas[LSOA]
 
     n = len(lsoas)
     out: dict[str, np.ndarray] = {}
@@ -418,21 +452,14 @@ def compute_risk_index(
             continue
         scaled_cols = []
         for ind in usable:
-            values = _as_float(lsoas, ind.column, "LSOA table")
-            lo, hi = np.nanmin(values, initial=np.inf), np.nanmax(values, initial=-np.inf)
-            if scaling == "england":
-                if ind.column in reference.columns:
-                    ref = _as_float(reference, ind.column, "England reference table")
-                    lo = np.nanmin(ref, initial=np.inf)
-                    hi = np.nanmax(ref, initial=-np.inf)
-                elif weights[comp.key] > 0:
-                    notes.append(
-                        f"{ind.label}: not in the England table, scaled within the local area."
-                    )
-            scaled = _rescale(values, lo, hi, ind.direction)
+            values, scaled = _scaled_indicator(
+                lsoas,
+                ind,
+                reference if scaling == "england" else None,
+                weights[comp.key] > 0,
+                notes,
+            )
             out[raw_column(ind.column)] = values
-            if np.isnan(scaled).all() and not np.isnan(values).all() and weights[comp.key] > 0:
-                notes.append(f"{ind.label}: the same value everywhere, so it cannot rank areas.")
             out[scaled_column(ind.column)] = scaled
             scaled_cols.append(scaled)
         matrix = np.column_stack(scaled_cols)

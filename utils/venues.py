@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -29,7 +27,22 @@ from utils.constants import (
     X,
     Y,
 )
-from utils.hubs import COLUMN_ALIASES, InvalidPostcodeError, RowError, normalise_postcode, sheet_row
+from utils.hubs import COLUMN_ALIASES
+from utils.row_checks import (
+    InvalidPostcodeError,
+    RowError,
+    RowErrors,
+    check_coordinates,
+    decode_utf8,
+    header_key,
+    is_blank,
+    later_repeats,
+    normalise_postcode,
+    one_line,
+    read_csv_text,
+    repeated,
+    sheet_row,
+)
 from utils.text import plain
 
 # Columns this module adds (not in utils/constants.py; planner-only).
@@ -59,7 +72,7 @@ class VenueFileError(ValueError):
 
 
 def _canonical(name: object) -> str:
-    key = re.sub(r"[\s\-/]+", "_", str(name).strip().lower())
+    key = header_key(name)
     return _VENUE_ALIASES.get(key, key)
 
 
@@ -78,25 +91,15 @@ def read_venues_csv(data: bytes, filename: str = "venues.csv") -> pd.DataFrame:
     filename = plain(filename)  # quoted in messages: one line, truncated
     if not data:
         raise VenueFileError(f"{filename} is empty.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise VenueFileError(
-            f"{filename} is not UTF-8 text (first bad byte on line {line}). In Excel use "
-            "'Save as' > 'CSV UTF-8 (Comma delimited)' and upload again."
-        ) from err
+    text = decode_utf8(data, filename, VenueFileError)
     # Read the header ourselves: pandas renames a repeated column ("name.1") instead of failing.
     header = [_canonical(c) for c in next(csv.reader(io.StringIO(text)), [])]
-    dupes = sorted({c for c in header if header.count(c) > 1})
+    dupes = repeated(header)
     if dupes:
         raise VenueFileError(
             f"{filename} has the column(s) {plain(', '.join(dupes))} more than once."
         )
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise VenueFileError(f"{filename} could not be read as CSV: {err}") from err
+    raw = read_csv_text(text, filename, VenueFileError)
     raw.columns = header
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
@@ -113,20 +116,93 @@ def read_venues_csv(data: bytes, filename: str = "venues.csv") -> pd.DataFrame:
     return raw
 
 
-def _blank(v: object) -> bool:
-    if v is None or v is pd.NA:
-        return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    return str(v).strip() == ""
+def _postcode_table(postcodes: pd.DataFrame) -> pd.DataFrame:
+    pc_needed = [POSTCODE, LAT, LON, X, Y, IN_LEEDS, LSOA]
+    lacking = [c for c in pc_needed if c not in postcodes.columns]
+    if lacking:
+        raise VenueFileError(f"The postcode table lacks column(s): {', '.join(lacking)}.")
+    return postcodes.drop_duplicates(POSTCODE).set_index(POSTCODE)
 
 
-def _number(v: object) -> float | None:
+def _check_postcode(
+    value: object, table: pd.DataFrame, found: RowErrors, pos: int
+) -> tuple[str | None, pd.Series | None]:
+    """A venue's postcode and its row of the postcode table (None when unusable)."""
+    if is_blank(value):
+        found.add(pos, HUB_POSTCODE, "Postcode is blank.")
+        return None, None
     try:
-        out = float(str(v).strip())
-    except ValueError:
-        return None
-    return out if math.isfinite(out) else None
+        pc = normalise_postcode(value)
+    except InvalidPostcodeError as e:
+        found.add(pos, HUB_POSTCODE, str(e))
+        return None, None
+    if pc not in table.index:
+        found.add(pos, HUB_POSTCODE, f"Unknown postcode {pc} (not in the postcode list).")
+        return pc, None
+    if not bool(table.at[pc, IN_LEEDS]):
+        found.add(pos, HUB_POSTCODE, f"Postcode {pc} is outside Leeds.")
+        return pc, None
+    return pc, table.loc[pc]
+
+
+def _locate(
+    pc: str, info: pd.Series, lat: float | None, lon: float | None, found: RowErrors, pos: int
+) -> dict:
+    """Geocode one venue: typed coordinates (checked against the postcode) else the postcode."""
+    pc_xy = (float(info[X]), float(info[Y]))
+    located = all(np.isfinite(pc_xy))
+    if lat is not None and lon is not None:
+        x, y = _TO_BNG.transform(lon, lat)
+        if located and (off := math.dist((x, y), pc_xy)) > MAX_OFFSET_FROM_POSTCODE_M:
+            found.add(
+                pos,
+                HUB_LAT,
+                f"Latitude/longitude are {off / 1000:.1f} km from postcode {pc}; check both.",
+            )
+        return {HUB_LAT: lat, HUB_LON: lon, X: x, Y: y, GEOCODED_FROM: "coordinates"}
+    if located:
+        return {
+            HUB_LAT: float(info[LAT]),
+            HUB_LON: float(info[LON]),
+            X: pc_xy[0],
+            Y: pc_xy[1],
+            GEOCODED_FROM: "postcode",
+        }
+    found.add(
+        pos,
+        HUB_POSTCODE,
+        f"Postcode {pc} has no location in the postcode list; add latitude/longitude.",
+    )
+    return {}
+
+
+def _check_venue(r: pd.Series, table: pd.DataFrame, found: RowErrors, pos: int) -> dict:
+    """Row checks and geocoding of one venue; returns its row of the output."""
+    name = one_line(r.get(HUB_NAME)) or None
+    if name is None:
+        found.add(pos, HUB_NAME, "Name is blank.")
+    pc, info = _check_postcode(r.get(HUB_POSTCODE), table, found, pos)
+    coords = check_coordinates(r.get(HUB_LAT), r.get(HUB_LON), HUB_LAT, HUB_LON)
+    if coords.problem:
+        found.add(pos, coords.column, coords.problem)
+    row = {VENUE_ROW: sheet_row(pos), HUB_NAME: name, HUB_POSTCODE: pc}
+    if info is not None:
+        row.update(_locate(pc, info, coords.lat, coords.lon, found, pos))
+        row[LSOA] = info[LSOA]
+        if WARD in table.columns:
+            row[WARD] = info[WARD]
+    return row
+
+
+def _add_lcps(out: pd.DataFrame, lcp_lookup: pd.DataFrame) -> pd.DataFrame:
+    lookup = lcp_lookup[[LSOA, LCP]]
+    if lookup[LSOA].duplicated().any():
+        raise VenueFileError("The LSOA -> LCP lookup lists an LSOA more than once.")
+    n = len(out)
+    out = out.merge(lookup, on=LSOA, how="left", validate="many_to_one")
+    if len(out) != n:  # pragma: no cover - guarded by validate=
+        raise VenueFileError("Joining venues to LCPs changed the number of venues.")
+    return out
 
 
 def validate_venues(
@@ -167,146 +243,52 @@ def validate_venues(
         return _empty(lcp_lookup is not None), [
             RowError(None, ", ".join(missing), "Missing required column(s).")
         ]
-    pc_needed = [POSTCODE, LAT, LON, X, Y, IN_LEEDS, LSOA]
-    lacking = [c for c in pc_needed if c not in postcodes.columns]
-    if lacking:
-        raise VenueFileError(f"The postcode table lacks column(s): {', '.join(lacking)}.")
-    table = postcodes.drop_duplicates(POSTCODE).set_index(POSTCODE)
-
-    errors: list[RowError] = []
-    bad: set[int] = set()
-
-    def err(pos: int, col: str, msg: str) -> None:
-        bad.add(pos)
-        errors.append(RowError(sheet_row(pos), col, msg))
-
-    rows: list[dict] = []
-    for pos in range(len(df)):
-        r = df.iloc[pos]
-        name = None if _blank(r.get(HUB_NAME)) else re.sub(r"\s+", " ", str(r[HUB_NAME]).strip())
-        if name is None:
-            err(pos, HUB_NAME, "Name is blank.")
-        pc = None
-        info = None
-        if _blank(r.get(HUB_POSTCODE)):
-            err(pos, HUB_POSTCODE, "Postcode is blank.")
-        else:
-            try:
-                pc = normalise_postcode(r[HUB_POSTCODE])
-            except InvalidPostcodeError as e:
-                err(pos, HUB_POSTCODE, str(e))
-            if pc is not None:
-                if pc not in table.index:
-                    err(pos, HUB_POSTCODE, f"Unknown postcode {pc} (not in the postcode list).")
-                elif not bool(table.at[pc, IN_LEEDS]):
-                    err(pos, HUB_POSTCODE, f"Postcode {pc} is outside Leeds.")
-                else:
-                    info = table.loc[pc]
-
-        lat_raw, lon_raw = r.get(HUB_LAT), r.get(HUB_LON)
-        has_lat, has_lon = not _blank(lat_raw), not _blank(lon_raw)
-        lat = lon = None
-        if has_lat != has_lon:
-            err(
-                pos,
-                HUB_LON if has_lat else HUB_LAT,
-                "Give both latitude and longitude, or neither.",
-            )
-        elif has_lat:
-            lat, lon = _number(lat_raw), _number(lon_raw)
-            if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                err(pos, HUB_LAT, f"Latitude/longitude '{lat_raw}', '{lon_raw}' are not valid.")
-                lat = lon = None
-
-        row = {VENUE_ROW: sheet_row(pos), HUB_NAME: name, HUB_POSTCODE: pc}
-        if info is not None:
-            pc_xy = (float(info[X]), float(info[Y]))
-            if lat is not None:
-                x, y = _TO_BNG.transform(lon, lat)
-                if all(np.isfinite(pc_xy)):
-                    off = math.dist((x, y), pc_xy)
-                    if off > MAX_OFFSET_FROM_POSTCODE_M:
-                        err(
-                            pos,
-                            HUB_LAT,
-                            f"Latitude/longitude are {off / 1000:.1f} km from postcode {pc}; "
-                            "check both.",
-                        )
-                row.update({HUB_LAT: lat, HUB_LON: lon, X: x, Y: y, GEOCODED_FROM: "coordinates"})
-            elif all(np.isfinite(pc_xy)):
-                row.update(
-                    {
-                        HUB_LAT: float(info[LAT]),
-                        HUB_LON: float(info[LON]),
-                        X: pc_xy[0],
-                        Y: pc_xy[1],
-                        GEOCODED_FROM: "postcode",
-                    }
-                )
-            else:
-                err(
-                    pos,
-                    HUB_POSTCODE,
-                    f"Postcode {pc} has no location in the postcode list; add latitude/longitude.",
-                )
-            row[LSOA] = info[LSOA]
-            if WARD in table.columns:
-                row[WARD] = info[WARD]
-        rows.append(row)
-
-    out = pd.DataFrame(rows)
+    table = _postcode_table(postcodes)
+    found = RowErrors()
+    out = pd.DataFrame([_check_venue(df.iloc[pos], table, found, pos) for pos in range(len(df))])
     for col in (HUB_LAT, HUB_LON, X, Y, LSOA, WARD, GEOCODED_FROM):
         if col not in out.columns:
             out[col] = np.nan if col in (HUB_LAT, HUB_LON, X, Y) else None
-    _flag_duplicates(out, err)
-
+    _flag_duplicates(out, found)
     if lcp_lookup is not None:
-        lookup = lcp_lookup[[LSOA, LCP]]
-        if lookup[LSOA].duplicated().any():
-            raise VenueFileError("The LSOA -> LCP lookup lists an LSOA more than once.")
-        n = len(out)
-        out = out.merge(lookup, on=LSOA, how="left", validate="many_to_one")
-        if len(out) != n:  # pragma: no cover - guarded by validate=
-            raise VenueFileError("Joining venues to LCPs changed the number of venues.")
+        out = _add_lcps(out, lcp_lookup)
 
-    errors.sort(key=lambda e: e.row or 0)
-    valid = out.drop(index=sorted(bad)).reset_index(drop=True)
-    cols = [VENUE_ROW, HUB_NAME, HUB_POSTCODE, HUB_LAT, HUB_LON, X, Y, LSOA, WARD]
-    cols += [LCP] if lcp_lookup is not None else []
-    return valid[[*cols, GEOCODED_FROM]], errors
+    valid = out.drop(index=sorted(found.bad)).reset_index(drop=True)
+    return valid[_columns(lcp_lookup is not None)], found.in_row_order()
 
 
-def _flag_duplicates(out: pd.DataFrame, err: Callable[[int, str, str], None]) -> None:
+def _flag_duplicates(out: pd.DataFrame, found: RowErrors) -> None:
     """Report later rows that repeat an earlier venue's name + postcode, or its location."""
-    first_key: dict[tuple[str, str], int] = {}
-    first_xy: dict[tuple[int, int], int] = {}
-    for pos, r in out.iterrows():
-        name, pc = r[HUB_NAME], r[HUB_POSTCODE]
-        if isinstance(name, str) and isinstance(pc, str):
-            key = (name.casefold(), pc)
-            if key in first_key:
-                err(
-                    pos,
-                    HUB_NAME,
-                    f"Duplicate venue: same name and postcode as row {sheet_row(first_key[key])}.",
-                )
-                continue
-            first_key[key] = pos
-        if pd.notna(r[X]) and pd.notna(r[Y]):
-            xy = (round(float(r[X])), round(float(r[Y])))
-            if xy in first_xy:
-                err(
-                    pos,
-                    HUB_LAT,
-                    f"Duplicate venue: same location as row {sheet_row(first_xy[xy])} "
-                    "(it would add nothing as a candidate); keep one, or give latitude/longitude "
-                    "if they are separate buildings.",
-                )
-                continue
-            first_xy[xy] = pos
+    names = [
+        (pos, (n.casefold(), pc) if isinstance(n, str) and isinstance(pc, str) else None)
+        for pos, n, pc in zip(out.index, out[HUB_NAME], out[HUB_POSTCODE], strict=True)
+    ]
+    same_name = dict(later_repeats(names))
+    for pos, first in same_name.items():
+        found.add(
+            pos,
+            HUB_NAME,
+            f"Duplicate venue: same name and postcode as row {sheet_row(first)}.",
+        )
+    places = [
+        (pos, (round(float(x)), round(float(y))) if pd.notna(x) and pd.notna(y) else None)
+        for pos, x, y in zip(out.index, out[X], out[Y], strict=True)
+        if pos not in same_name
+    ]
+    for pos, first in later_repeats(places):
+        found.add(
+            pos,
+            HUB_LAT,
+            f"Duplicate venue: same location as row {sheet_row(first)} "
+            "(it would add nothing as a candidate); keep one, or give latitude/longitude "
+            "if they are separate buildings.",
+        )
+
+
+def _columns(with_lcp: bool) -> list[str]:
+    cols = [VENUE_ROW, HUB_NAME, HUB_POSTCODE, HUB_LAT, HUB_LON, X, Y, LSOA, WARD]
+    return [*cols, *([LCP] if with_lcp else []), GEOCODED_FROM]
 
 
 def _empty(with_lcp: bool) -> pd.DataFrame:
-    cols = [VENUE_ROW, HUB_NAME, HUB_POSTCODE, HUB_LAT, HUB_LON, X, Y, LSOA, WARD]
-    cols += [LCP] if with_lcp else []
-    return pd.DataFrame(columns=[*cols, GEOCODED_FROM])
+    return pd.DataFrame(columns=_columns(with_lcp))
