@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from app_pages.figures import about
 from app_pages.figures import gap_figures as gf
 from app_pages.figures.exports import summary_html
@@ -64,14 +64,14 @@ else:
 
 st.subheader(common.titled("IMD 2025 score and hubs"))
 fmap = build_hub_map(
-    loaders.load_lsoa_map_encoded(),
+    map_layers.lsoa_map_encoded(),
     indicator_table(lsoas, c.IMD_SCORE),
     c.IMD_SCORE,
     label=common.titled(c.INDICATORS[c.IMD_SCORE][0]),
     outline=loaders.load_outline(),
     lcp_outlines=loaders.load_lcp_outlines(),
     hubs=hubs,
-    **loaders.MAP_ASSETS,
+    **map_layers.MAP_ASSETS,
 )
 common.show_map(fmap, height=460)
 common.sample_hub_notice(hubs)

@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from app_pages.figures import planner_figures as pf
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
@@ -220,7 +220,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
 
     weights = loaders.load_planner_weights(inputs["objective"])
     fmap = build_hub_map(
-        loaders.load_lsoa_map_encoded(),
+        map_layers.lsoa_map_encoded(),
         weights,
         loaders.PLANNER_WEIGHT,
         label=common.titled(f"{unit.capitalize()} per neighbourhood"),
@@ -231,7 +231,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         hubs=existing,
         rings_m=inputs["radius_m"],
         new_sites=table,
-        **loaders.MAP_ASSETS,
+        **map_layers.MAP_ASSETS,
     )
     fit_to_area(fmap, loaders.load_lsoas_with_lcp(), inputs["area"])
     common.show_map(fmap, height=560)
