@@ -74,17 +74,65 @@ def ensure_ready() -> bool:
 
 
 @st.cache_data(show_spinner=False)
+def _artefact(name: str) -> pd.DataFrame | dict:
+    ensure_ready()
+    return getattr(artefacts, f"read_{name}")()
+
+
+@st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
+def _drawing_artefact(name: str) -> gpd.GeoDataFrame:
+    ensure_ready()
+    return getattr(artefacts, f"read_{name}")()
+
+
 def load_lsoas() -> gpd.GeoDataFrame:
     """The 488 Leeds LSOAs with every indicator (full geometry)."""
-    ensure_ready()
-    return artefacts.read_lsoas()
+    return _artefact("lsoas")
 
 
-@st.cache_data(show_spinner=False)
 def load_lsoa_map_shapes() -> gpd.GeoDataFrame:
     """LSOA polygons simplified for drawing."""
-    ensure_ready()
-    return artefacts.read_lsoa_map_shapes()
+    return _artefact("lsoa_map_shapes")
+
+
+def load_wards() -> gpd.GeoDataFrame:
+    """Ward outlines for drawing (shared, read-only)."""
+    return _drawing_artefact("wards")
+
+
+def load_outline() -> gpd.GeoDataFrame:
+    """The Leeds outline for drawing (shared, read-only)."""
+    return _drawing_artefact("outline")
+
+
+def load_postcodes() -> pd.DataFrame:
+    """Leeds-area postcode centroids."""
+    return _artefact("postcodes")
+
+
+def load_demand() -> pd.DataFrame:
+    """Residential postcodes with residents: where coverage is measured (geo.coverage)."""
+    return _artefact("demand")
+
+
+def load_england_iod() -> pd.DataFrame:
+    """England-wide DERI inputs (IoD 2025, Census 2021 65+ share) for England-wide scaling."""
+    return _artefact("england_iod")
+
+
+def load_milestones() -> pd.DataFrame:
+    """Public growth milestones."""
+    return _artefact("milestones")
+
+
+def load_manifest() -> dict:
+    """When and from where the data were built."""
+    return _artefact("manifest")
+
+
+def load_lsoa11_to_21() -> pd.DataFrame | None:
+    """The derived LSOA 2011 -> 2021 lookup, or None when its source file is not on this machine."""
+    return _artefact("lsoa11_to_21_if_present")
 
 
 @st.cache_data(show_spinner=False)
@@ -95,61 +143,6 @@ def load_leaflet_assets() -> tuple[str, str]:
     return (folder / "leaflet.js").read_text(encoding="utf-8"), (folder / "leaflet.css").read_text(
         encoding="utf-8"
     )
-
-
-@st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
-def load_wards() -> gpd.GeoDataFrame:
-    """Ward outlines for drawing."""
-    ensure_ready()
-    return artefacts.read_wards()
-
-
-@st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
-def load_outline() -> gpd.GeoDataFrame:
-    """The Leeds outline for drawing."""
-    ensure_ready()
-    return artefacts.read_outline()
-
-
-@st.cache_data(show_spinner=False)
-def load_postcodes() -> pd.DataFrame:
-    """Leeds-area postcode centroids."""
-    ensure_ready()
-    return artefacts.read_postcodes()
-
-
-@st.cache_data(show_spinner=False)
-def load_demand() -> pd.DataFrame:
-    """Residential postcodes with residents: where coverage is measured (geo.coverage)."""
-    ensure_ready()
-    return artefacts.read_demand()
-
-
-@st.cache_data(show_spinner=False)
-def load_england_iod() -> pd.DataFrame:
-    """England-wide DERI inputs (IoD 2025, Census 2021 65+ share) for England-wide scaling."""
-    ensure_ready()
-    return artefacts.read_england_iod()
-
-
-@st.cache_data(show_spinner=False)
-def load_milestones() -> pd.DataFrame:
-    """Public growth milestones."""
-    ensure_ready()
-    return artefacts.read_milestones()
-
-
-@st.cache_data(show_spinner=False)
-def load_manifest() -> dict:
-    """When and from where the data were built."""
-    ensure_ready()
-    return artefacts.read_manifest()
-
-
-@st.cache_data(show_spinner=False)
-def load_lsoa11_to_21() -> pd.DataFrame | None:
-    """The derived LSOA 2011 -> 2021 lookup, or None when its source file is not on this machine."""
-    return artefacts.read_lsoa11_to_21_if_present()
 
 
 @st.cache_resource(show_spinner=False)  # drawing-only, read-only: shared, not copied
