@@ -17,7 +17,7 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP) data/build/manifest.json static/vendor/leaflet/leaflet.js
 
-data/build/manifest.json: $(STAMP) data/build.py data/sources.py geo/coverage.py
+data/build/manifest.json: $(STAMP) data/build.py data/artefacts.py data/sources.py geo/coverage.py geo/shapes.py
 	$(BIN)/python -m data.build
 
 static/vendor/leaflet/leaflet.js: $(STAMP)

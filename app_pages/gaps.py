@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from app_pages.figures import gap_figures as gf
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
@@ -255,7 +255,7 @@ st.subheader(common.titled("Map: DERI score, uncovered high-need LSOAs and hub r
 common.figure_summary(summaries.lsoa_gap_summary(lsoa_table, radius, where))
 map_table = coverage[[c.LSOA, c.LSOA_NAME, c.MSOA_NAME, c.WARD_NAME, c.RISK_INDEX, c.IMD_DECILE]]
 fmap = build_hub_map(
-    loaders.load_lsoa_map_encoded(),
+    map_layers.lsoa_map_encoded(),
     map_table,
     c.RISK_INDEX,
     label=common.titled(gf.RISK_LABEL),
@@ -265,7 +265,7 @@ fmap = build_hub_map(
     hubs=hubs,
     rings_m=radius,
     highlight=set(rank_lsoa_gaps(coverage, risk_col=need_col)[c.LSOA]),
-    **loaders.MAP_ASSETS,
+    **map_layers.MAP_ASSETS,
 )
 fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
 common.show_map(fmap, height=600)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from app_pages.figures import growth_figures as gf
 from app_pages.figures.maps import fit_to_area
 from data import loaders
@@ -114,7 +114,7 @@ def network_as_of() -> None:
     label = c.INDICATORS[indicator][0]
     open_hubs = loaders.load_open_hubs(as_of, demo=demo)
     gaps = cov.rank_lsoa_gaps(loaders.load_coverage(radius, as_of=as_of, demo=demo))
-    fmap = loaders.indicator_map(
+    fmap = map_layers.indicator_map(
         lsoas,
         indicator,
         open_hubs,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from app_pages.figures.maps import fit_to_area
 from app_pages.figures.planner_figures import row_errors_table
 from data import loaders
@@ -299,7 +299,7 @@ with tab_register:
     indicator = view["ind"]
     label = c.INDICATORS[indicator][0]
     lsoas = loaders.load_lsoas_with_lcp()
-    fmap = loaders.indicator_map(lsoas, indicator, on_map, demo=demo)
+    fmap = map_layers.indicator_map(lsoas, indicator, on_map, demo=demo)
     fit_to_area(fmap, lsoas, view["area"])
     if search.strip() and len(on_map):
         fmap.fit_bounds(_marker_bounds(on_map), max_zoom=14)  # zoom to what was searched for

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from data import loaders
 from utils import constants as c
 from utils import summaries
@@ -34,7 +34,7 @@ common.figure_summary(
 )
 # The map comes first so the browser starts drawing it before the widgets below arrive.
 # Its tile switch sits under it, so read that widget's last value from the session.
-page_html = loaders.load_map_page_document(
+page_html = map_layers.map_page_document(
     indicator, view["area"], st.session_state.get("map_tiles", False), demo=demo
 )
 common.show_map(page_html, height=640)
@@ -44,7 +44,9 @@ hubs = loaders.load_open_hubs(demo=demo)
 common.sample_hub_notice(hubs)
 st.download_button(
     "Download this map (HTML file that works offline)",
-    partial(loaders.standalone_map_document, page_html, common.titled(f"{label}, {view['area']}")),
+    partial(
+        map_layers.standalone_map_document, page_html, common.titled(f"{label}, {view['area']}")
+    ),
     file_name=common.file_name(f"leeds_map_{indicator}.html"),
     mime="text/html",
     key="map_html_download",

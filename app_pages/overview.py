@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from app_pages.figures import about
 from app_pages.figures import gap_figures as gf
 from app_pages.figures.exports import summary_html
@@ -69,14 +69,14 @@ common.figure_summary(
     summaries.indicator_map_summary(imd_table, c.IMD_SCORE, c.INDICATORS[c.IMD_SCORE][0], "Leeds")
 )
 fmap = build_hub_map(
-    loaders.load_lsoa_map_encoded(),
+    map_layers.lsoa_map_encoded(),
     imd_table,
     c.IMD_SCORE,
     label=common.titled(c.INDICATORS[c.IMD_SCORE][0]),
     outline=loaders.load_outline(),
     lcp_outlines=loaders.load_lcp_outlines(),
     hubs=hubs,
-    **loaders.MAP_ASSETS,
+    **map_layers.MAP_ASSETS,
 )
 common.show_map(fmap, height=460)
 with st.expander("Table: the map's IMD 2025 score for every neighbourhood"):

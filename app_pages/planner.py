@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_layers
 from app_pages.figures import planner_figures as pf
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
@@ -221,7 +221,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
 
     weights = loaders.load_planner_weights(inputs["objective"])
     fmap = build_hub_map(
-        loaders.load_lsoa_map_encoded(),
+        map_layers.lsoa_map_encoded(),
         weights,
         loaders.PLANNER_WEIGHT,
         label=common.titled(f"{unit.capitalize()} per neighbourhood"),
@@ -232,7 +232,7 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         hubs=existing,
         rings_m=inputs["radius_m"],
         new_sites=table,
-        **loaders.MAP_ASSETS,
+        **map_layers.MAP_ASSETS,
     )
     fit_to_area(fmap, loaders.load_lsoas_with_lcp(), inputs["area"])
     display = pf.sites_display_table(table, inputs["objective"])

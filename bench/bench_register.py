@@ -14,14 +14,14 @@ from datetime import date
 
 import pandas as pd
 
-from data import built
+from data import artefacts
 from utils.hubs import read_register_file, validate_register
 from utils.uploads import MAX_REGISTER_ROWS
 
 
 def register_csv(n: int = MAX_REGISTER_ROWS) -> bytes:
     """A valid register of ``n`` hubs at real Leeds postcodes, as an uploaded CSV."""
-    postcodes = built.read_postcodes()
+    postcodes = artefacts.read_postcodes()
     leeds = postcodes.loc[postcodes["in_leeds"].astype(bool), "postcode"].iloc[::6].iloc[:n]
     df = pd.DataFrame(
         {
@@ -38,8 +38,8 @@ def register_csv(n: int = MAX_REGISTER_ROWS) -> bytes:
 def time_validation(n: int = MAX_REGISTER_ROWS, repeats: int = 3) -> dict:
     """Median seconds to read and validate an ``n``-row register (data loaded beforehand)."""
     data = register_csv(n)
-    postcodes, lsoas = built.read_postcodes(), built.read_lsoas()
-    footprints = built.read_default_footprints()
+    postcodes, lsoas = artefacts.read_postcodes(), artefacts.read_lsoas()
+    footprints = artefacts.read_default_footprints()
     times, n_errors = [], None
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from data import built  # noqa: E402
+from data import artefacts as built  # noqa: E402
 from geo.coverage import coverage_by_lsoa  # noqa: E402
 from geo.footprints import attach_lcp  # noqa: E402
 from geo.whatif import WhatIfBase, parse_added_hubs, whatif_gain  # noqa: E402

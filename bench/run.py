@@ -29,7 +29,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import bench_coverage, bench_register, bench_sites, bench_whatif  # noqa: E402
-from data import built  # noqa: E402
+from data import artefacts  # noqa: E402
 from data.build import build_all  # noqa: E402
 
 
@@ -46,12 +46,12 @@ def time_load(repeats: int = 5) -> dict:
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        built.read_lsoas()
-        built.read_lsoa_map_shapes()
-        built.read_wards()
-        built.read_outline()
-        built.read_postcodes()
-        built.read_default_footprints()
+        artefacts.read_lsoas()
+        artefacts.read_lsoa_map_shapes()
+        artefacts.read_wards()
+        artefacts.read_outline()
+        artefacts.read_postcodes()
+        artefacts.read_default_footprints()
         times.append(time.perf_counter() - t0)
     return {"load_built_data_s": round(statistics.median(times), 3)}
 
@@ -61,6 +61,7 @@ def map_data_bytes() -> dict:
     the app hands its map frame, built by the app's own loader. Leaflet is linked, not inlined."""
     import logging
 
+    from app_pages import map_layers
     from data import loaders
     from utils import constants as c
 
@@ -70,7 +71,7 @@ def map_data_bytes() -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HUB_COVERAGE_DB"] = str(Path(tmp) / "bench.sqlite")
-        page = loaders.load_map_page_document(c.IMD_SCORE, "All Leeds")
+        page = map_layers.map_page_document(c.IMD_SCORE, "All Leeds")
         loaders.register_store().dispose()
     return {"map_data_bytes": len(page.encode("utf-8"))}
 

@@ -13,24 +13,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from data.artefacts import (
+    DEMAND_FILE,
+    ENGLAND_FILE,
+    LSOAS_FILE,
+    LSOAS_MAP_FILE,
+    MANIFEST_FILE,
+    MILESTONES_FILE,
+    OUTLINE_FILE,
+    POSTCODES_FILE,
+    WARDS_FILE,
+    read_lsoa11_to_21,
+)
 from data.sources import MissingSourceError, build_dir, check_sources, source_dir, source_path
 from geo.coverage import CoverageError, demand_points
+from geo.shapes import simplify_for_map
 from utils import constants as c
-
-# Artefact file names; data/built.py reads them back.
-LSOAS_FILE = "lsoas.parquet"
-LSOAS_MAP_FILE = "lsoas_map.parquet"
-WARDS_FILE = "wards.parquet"
-OUTLINE_FILE = "leeds_outline.parquet"
-POSTCODES_FILE = "postcodes.parquet"
-DEMAND_FILE = "demand_postcodes.parquet"  # residential postcodes with residents (coverage demand)
-ENGLAND_FILE = "england_iod2025.parquet"
-MILESTONES_FILE = "milestones.parquet"
-MANIFEST_FILE = "manifest.json"
-
-# Simplification for drawing only (metres, EPSG:27700); analysis keeps the full geometry.
-MAP_SIMPLIFY_M = 100.0
-MAP_COORD_DECIMALS = 5  # ~1 m at Leeds' latitude
 
 
 class BuildError(RuntimeError):
@@ -154,11 +152,6 @@ def read_file7_leeds(folder: Path) -> pd.DataFrame:
     df[c.IDAOPI_DECILE] = df[c.IDAOPI_DECILE].astype("Int64")
     df[c.PCT_60PLUS] = (df[c.POP_60PLUS] / df[c.POP_TOTAL] * 100).round(2)
     return df
-
-
-def read_lsoa11_to_21(folder: Path) -> pd.DataFrame:
-    """Derived LSOA 2011 -> 2021 pairs with area shares."""
-    return pd.read_csv(source_path("lsoa11_to_21", folder))
 
 
 def imd2019_on_lsoa21(folder: Path, lookup: pd.DataFrame) -> pd.DataFrame:
@@ -319,20 +312,6 @@ def read_milestones(folder: Path) -> pd.DataFrame:
 
 
 # --- Derived geometry ---------------------------------------------------------------------------
-
-
-def simplify_for_map(
-    gdf: gpd.GeoDataFrame, tolerance_m: float = MAP_SIMPLIFY_M
-) -> gpd.GeoDataFrame:
-    """Simplify a polygon coverage for drawing, keeping shared edges shared (no gaps or overlaps)."""
-    bng = gdf.to_crs(c.CRS_BNG)
-    simplified = shapely.coverage_simplify(bng.geometry.values, tolerance_m)
-    out = gdf[[col for col in gdf.columns if col != "geometry"]].copy()
-    geom = gpd.GeoSeries(simplified, crs=c.CRS_BNG, index=gdf.index).to_crs(c.CRS_WGS84)
-    out = gpd.GeoDataFrame(
-        out, geometry=shapely.set_precision(geom.values, 10**-MAP_COORD_DECIMALS), crs=c.CRS_WGS84
-    )
-    return out
 
 
 def dissolve_outline(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

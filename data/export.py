@@ -22,9 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data import built
-from data.build import DEMAND_FILE, build_all
-from data.sources import build_dir
+from data import artefacts
 from geo.coverage import COVERED_POP, NEAREST_HUB, SHARE_WITHIN_REACH, coverage_by_lsoa
 from geo.footprints import attach_lcp
 from utils import constants as c
@@ -96,7 +94,7 @@ def coverage_columns(
     )
     table[c.AT_RISK] = at_risk_flags(table)
     covered = coverage_by_lsoa(
-        table, hubs, radius_m, demand=built.read_demand() if demand is None else demand
+        table, hubs, radius_m, demand=artefacts.read_demand() if demand is None else demand
     )
     if len(covered) != len(lsoas):
         raise ValueError("Coverage changed the number of LSOAs.")
@@ -135,7 +133,7 @@ def register_hubs(
         raw = store.load()
     finally:
         store.dispose()
-    valid, errors = validate_register(raw, built.read_postcodes(), lsoas, as_of, footprints)
+    valid, errors = validate_register(raw, artefacts.read_postcodes(), lsoas, as_of, footprints)
     valid = hubs_for_mode(valid, demo)
     return valid[open_on(valid, as_of)].reset_index(drop=True), [str(e) for e in errors]
 
@@ -155,10 +153,9 @@ def lsoa_table(
     hubs to measure to (``x``/``y`` in EPSG:27700) instead of the register's; ``demo`` then only
     says what ``hubs_used`` reports.
     """
-    if not (build_dir() / "manifest.json").exists() or not (build_dir() / DEMAND_FILE).exists():
-        build_all()
-    footprints = built.read_default_footprints()
-    lsoas = attach_lcp(built.read_lsoas(), footprints)
+    artefacts.build_if_missing()
+    footprints = artefacts.read_default_footprints()
+    lsoas = attach_lcp(artefacts.read_lsoas(), footprints)
     if hubs is None:
         hubs, problems = register_hubs(lsoas, footprints, as_of or date.today(), db, demo)
         for problem in problems:

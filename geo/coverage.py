@@ -41,20 +41,40 @@ import numpy as np
 import pandas as pd
 
 from utils.constants import (
+    AREA,
     AT_RISK,
+    AT_RISK_COVERED_PCT,
+    AT_RISK_COVERED_POP,
+    AT_RISK_POP,
     COVERED,
+    COVERED_PCT,
+    COVERED_POP,
+    DEMAND_RESIDENTS,
+    GAP_RANK,
     HUB_ID,
     HUB_LAT,
     HUB_LON,
+    HUBS_PER_10K_AT_RISK,
     LCP,
     LCP_STATUS,
+    LEEDS_LABEL,
     LSOA,
     LSOA_NAME,
+    N_DEMAND,
+    N_HUBS,
+    N_LSOAS,
+    NEAREST_HUB,
+    NEAREST_HUB_IDX,
     NEAREST_HUB_M,
+    NO_GROUP_LABEL,
     POP_TOTAL,
+    POPULATION,
     PWC_X,
     PWC_Y,
+    QUADRANT,
     RISK_INDEX,
+    SHARE_WITHIN_REACH,
+    UNCOVERED_AT_RISK_POP,
     X,
     Y,
 )
@@ -93,31 +113,8 @@ __all__ = [
     "rank_lcp_gaps",
     "rank_lsoa_gaps",
     "summarise_coverage",
+    "summarise_leeds_and_groups",
 ]
-
-# Columns this module adds (not in utils/constants.py; the lead may move them there).
-SHARE_WITHIN_REACH = "share_within_reach"  # 0-1: fraction of the LSOA's demand postcodes in reach
-N_DEMAND = "demand_postcodes"  # number of demand postcodes of the LSOA
-DEMAND_RESIDENTS = "residents"  # residents given to one demand postcode (LSOA total / count)
-COVERED_POP = "covered_pop"
-AT_RISK_POP = "at_risk_pop"
-UNCOVERED_AT_RISK_POP = "uncovered_at_risk_pop"
-NEAREST_HUB_IDX = "nearest_hub_idx"  # row position in the hubs frame, -1 if no hub
-NEAREST_HUB = "nearest_hub"  # HUB_ID of the nearest hub (only if hubs have HUB_ID)
-AREA = "area"  # label of a summary row: "Leeds" or the group value
-LEEDS_LABEL = "Leeds"
-NO_GROUP_LABEL = "(not assigned)"
-GAP_RANK = "gap_rank"
-QUADRANT = "quadrant"
-
-# Summary columns (summarise_coverage / rank_lcp_gaps).
-N_LSOAS = "n_lsoas"
-POPULATION = "population"
-COVERED_PCT = "covered_pct"
-AT_RISK_COVERED_POP = "at_risk_covered_pop"
-AT_RISK_COVERED_PCT = "at_risk_covered_pct"
-N_HUBS = "hubs"
-HUBS_PER_10K_AT_RISK = "hubs_per_10k_at_risk"
 
 
 class CoverageError(ValueError):
@@ -640,3 +637,16 @@ def need_vs_coverage(
         default="Not at risk, covered",
     )
     return out
+
+
+def summarise_leeds_and_groups(
+    by_lsoa: pd.DataFrame, hubs: pd.DataFrame, group_col: str = LCP
+) -> pd.DataFrame:
+    """``summarise_coverage`` for Leeds then per group, as one table (Leeds row first)."""
+    return pd.concat(
+        [
+            summarise_coverage(by_lsoa, hubs=hubs),
+            summarise_coverage(by_lsoa, group_col=group_col, hubs=hubs),
+        ],
+        ignore_index=True,
+    )

@@ -101,6 +101,30 @@ COVERED = "covered"
 RISK_INDEX = "risk_index"
 AT_RISK = "at_risk"
 
+# Columns geo.coverage adds (geo.coverage re-exports them; figures read them from here).
+SHARE_WITHIN_REACH = "share_within_reach"  # 0-1: fraction of the LSOA's demand postcodes in reach
+N_DEMAND = "demand_postcodes"  # number of demand postcodes of the LSOA
+DEMAND_RESIDENTS = "residents"  # residents given to one demand postcode (LSOA total / count)
+COVERED_POP = "covered_pop"
+AT_RISK_POP = "at_risk_pop"
+UNCOVERED_AT_RISK_POP = "uncovered_at_risk_pop"
+NEAREST_HUB_IDX = "nearest_hub_idx"  # row position in the hubs frame, -1 if no hub
+NEAREST_HUB = "nearest_hub"  # HUB_ID of the nearest hub (only if hubs have HUB_ID)
+AREA = "area"  # label of a summary row: "Leeds" or the group value
+LEEDS_LABEL = "Leeds"
+NO_GROUP_LABEL = "(not assigned)"
+GAP_RANK = "gap_rank"
+QUADRANT = "quadrant"
+
+# Summary columns (geo.coverage.summarise_coverage / rank_lcp_gaps).
+N_LSOAS = "n_lsoas"
+POPULATION = "population"
+COVERED_PCT = "covered_pct"
+AT_RISK_COVERED_POP = "at_risk_covered_pop"
+AT_RISK_COVERED_PCT = "at_risk_covered_pct"
+N_HUBS = "hubs"
+HUBS_PER_10K_AT_RISK = "hubs_per_10k_at_risk"
+
 # --- Map indicators a user can pick: column -> (label, higher_is_worse) -----------------------
 INDICATORS = {
     IMD_SCORE: ("IMD 2025 score", True),

@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 import shapely
 
-from data import built
+from data import artefacts
 from utils import constants as c
 
 
 @pytest.fixture(scope="module")
 def lsoas(built_dir) -> gpd.GeoDataFrame:
-    return built.read_lsoas(built_dir)
+    return artefacts.read_lsoas(built_dir)
 
 
 def test_all_488_leeds_lsoas_are_present_once(lsoas):
@@ -60,14 +60,14 @@ def test_2019_ranks_and_iuc_groups_reach_every_2021_lsoa(lsoas):
 
 
 def test_map_shapes_are_small_and_keep_every_lsoa(built_dir, lsoas):
-    shapes = built.read_lsoa_map_shapes(built_dir)
+    shapes = artefacts.read_lsoa_map_shapes(built_dir)
     assert set(shapes[c.LSOA]) == set(lsoas[c.LSOA])
     assert shapes.geometry.is_valid.all()
     assert shapely.get_num_coordinates(shapes.geometry.values).sum() < 12_000
 
 
 def test_postcodes_have_bng_coordinates_inside_the_leeds_bounding_box(built_dir):
-    pcs = built.read_postcodes(built_dir)
+    pcs = artefacts.read_postcodes(built_dir)
     leeds = pcs[pcs[c.IN_LEEDS]]
     assert leeds[c.POSTCODE].is_unique
     assert np.all((leeds[c.X] > 410_000) & (leeds[c.X] < 450_000))

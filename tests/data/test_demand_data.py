@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.build import DEMAND_FILE
+from data.artefacts import DEMAND_FILE
 from data.export import DERI_COMPONENT_COLUMNS, lsoa_table
 from geo.coverage import (
     COVERED_POP,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.built import read_england_iod, read_lsoas
+from data.artefacts import read_england_iod, read_lsoas
 from utils.constants import RISK_INDEX
 from utils.risk import DEFAULT_SPEC, component_column, compute_risk_index, risk_breakdown
 

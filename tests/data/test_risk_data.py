@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.built import read_england_iod, read_lsoas
+from data.artefacts import read_england_iod, read_lsoas
 from geo.coverage import coverage_by_lsoa, summarise_coverage
 from utils.constants import (
     AT_RISK,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import built
+from data import artefacts as built
 from geo.coverage import COVERED_POP, coverage_by_lsoa
 from geo.footprints import attach_lcp
 from geo.profile import lsoa_at_point, lsoa_for_postcode, lsoa_profile, profile_table

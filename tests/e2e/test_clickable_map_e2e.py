@@ -85,7 +85,7 @@ def test_clicking_an_lsoa_on_the_real_leeds_map_names_that_lsoa(leeds_click_serv
     import statistics
     import time
 
-    from data.built import read_lsoas
+    from data.artefacts import read_lsoas
 
     shapes = read_lsoas().set_index("lsoa21cd")
     page.goto(leeds_click_server.url)

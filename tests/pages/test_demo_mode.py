@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from app_pages import map_layers
 from app_pages.figures import gap_figures as gf
 from app_pages.figures.slides import build_slides
 from data import export, loaders
@@ -69,7 +70,7 @@ def test_real_mode_coverage_equals_coverage_computed_from_the_real_hubs_alone():
     samples = _sample_ids()
     coverage = loaders.load_coverage(800)
     assert not set(coverage[NEAREST_HUB].dropna()) & samples  # no nearest hub is a sample
-    lsoas = loaders._at_risk_lsoas((), "leeds", "top20_risk", loaders.footprints_version())
+    lsoas = loaders.load_at_risk_lsoas((), "leeds", "top20_risk")
     every = loaders.load_register_hubs()
     real = every[~every[c.HUB_SAMPLE]]
     expected = coverage_by_lsoa(
@@ -97,8 +98,8 @@ def test_growth_counts_the_closed_and_reopened_sample_as_one_hub():
 
 
 def test_real_mode_map_page_document_draws_no_sample_hub():
-    real = loaders.load_map_page_document(c.IMD_SCORE, "All Leeds")
-    shown = loaders.load_map_page_document(c.IMD_SCORE, "All Leeds", demo=True)
+    real = map_layers.map_page_document(c.IMD_SCORE, "All Leeds")
+    shown = map_layers.map_page_document(c.IMD_SCORE, "All Leeds", demo=True)
     assert "hc-hub-real" in real and "hc-hub-sample" not in real
     assert "hc-hub-sample" in shown and "(illustrative)" in shown
 
