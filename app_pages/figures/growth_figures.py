@@ -350,6 +350,148 @@ def _legend_name(group: str) -> str:
     return group
 
 
+def _band(
+    part: pd.DataFrame, group: str, column: str, kind: str, colour: str, hover: str, **style
+) -> go.Scatter:
+    """One stacked step band of a group's open hubs (``kind`` is 'real' or 'illustrative')."""
+    return go.Scatter(
+        x=part[g.MONTH],
+        y=part[column],
+        name=f"{group}: {kind}",
+        legendgroup=group,
+        showlegend=False,
+        stackgroup="hubs",
+        line={"shape": "hv", "color": colour, "width": 1},
+        hovertemplate=f"{escape(group)}: %{{y}} {hover}<extra>%{{x|%b %Y}}</extra>",
+        **style,
+    )
+
+
+def _add_group_bands(fig: go.Figure, series: pd.DataFrame, groups: list[str]) -> None:
+    """Per group a solid real-hub band and, if it has any, a lighter hatched illustrative one."""
+    for i, group in enumerate(groups):
+        part = series[series[g.GROUP] == group].sort_values(g.MONTH)
+        colour = _colour(i)
+        fig.add_trace(_band(part, group, g.OPEN_REAL, "real", colour, "real hubs", fillcolor=colour))
+        if part[g.OPEN_SAMPLE].sum() > 0:
+            fig.add_trace(
+                _band(
+                    part,
+                    group,
+                    g.OPEN_SAMPLE,
+                    "illustrative",
+                    _rgba(colour, SAMPLE_OPACITY),
+                    "illustrative (sample) hubs",
+                    fillcolor=_rgba(colour, SAMPLE_OPACITY * 0.6),
+                    fillpattern={
+                        "shape": SAMPLE_PATTERN,
+                        "fgcolor": colour,
+                        "bgcolor": "rgba(255,255,255,0)",
+                        "solidity": 0.3,
+                    },
+                )
+            )
+
+
+def _add_total_line(fig: go.Figure, totals: pd.DataFrame) -> None:
+    """The black step line of real hubs in all groups."""
+    fig.add_trace(
+        go.Scatter(
+            x=totals[g.MONTH],
+            y=totals[g.OPEN_REAL],
+            name="Real hubs, all LCPs",
+            mode="lines",
+            line={"shape": "hv", "color": COLOUR_TOTAL, "width": 3},
+            hovertemplate="Real hubs: %{y}<extra>%{x|%b %Y}</extra>",
+        )
+    )
+
+
+def _growth_subtitle(totals: pd.DataFrame, date_not_known: Sequence[str]) -> tuple[str, float]:
+    """The subtitle (last month's count, illustrative share, undated hubs) and the y maximum."""
+    if len(totals):
+        last = totals.iloc[-1]
+        n_all, n_sample = int(last[g.OPEN_HUBS]), int(last[g.OPEN_SAMPLE])
+        when = f"{last[g.MONTH]:%b %Y}"
+        if totals[g.OPEN_SAMPLE].sum() > 0:
+            subtitle = (
+                f"{when}: {n_all} hubs open, {n_sample} of them illustrative. "
+                "Hatched, lighter bands are illustrative (sample) hubs, not real ones."
+            )
+        else:
+            subtitle = f"{when}: {n_all} hubs open, all real."
+        y_max = max(float(totals[g.OPEN_HUBS].max()), 1.0)
+    else:
+        subtitle, y_max = "No dated hubs in the register", 1.0
+    if date_not_known:
+        names = ", ".join(escape(n) for n in date_not_known)
+        subtitle += (
+            f"<br>Opening {dates_mod.DATE_NOT_KNOWN}: {names} (counted from a placeholder month "
+            "so that it is on the chart)."
+        )
+    return subtitle, y_max
+
+
+def _milestone_x_range(
+    series: pd.DataFrame, milestones: pd.DataFrame
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The x range that shows every month and every milestone's window, slightly padded."""
+    dates = pd.concat(
+        [
+            series[g.MONTH],
+            milestones[g.MS_DATE],
+            milestones[g.MS_EARLIEST],
+            milestones[g.MS_LATEST],
+        ]
+    ).dropna()
+    pad = (dates.max() - dates.min()) * 0.02 + pd.Timedelta(days=15)
+    return dates.min() - pad, dates.max() + pad
+
+
+def _fit_milestones(
+    fig: go.Figure,
+    milestones: pd.DataFrame,
+    totals: pd.DataFrame,
+    x_range: tuple[pd.Timestamp, pd.Timestamp],
+    y_top: float,
+) -> tuple[float, float]:
+    """Draw the milestones and return the plot height (px) and y top that keep data clear."""
+    layout = _layout_milestones(milestones, x_range)
+    plot_h = max(_PLOT_HEIGHT_PX, layout.band / 0.6)  # the data keep at least 40% of the height
+    # Labels sit over the top of the plot; raise the y range just enough that the data
+    # under each label stay below it (the network grows, so early labels can sit low).
+    for start, stop, bottom in _add_milestones(fig, layout, x_range, plot_h):
+        window = totals[
+            (totals[g.MONTH] > start - pd.Timedelta(days=31)) & (totals[g.MONTH] <= stop)
+        ]
+        under = float(window[g.OPEN_HUBS].max()) if len(window) else 0.0
+        y_top = max(y_top, under * 1.04 * plot_h / (plot_h - bottom))
+    return plot_h, y_top
+
+
+def _add_group_swatches(fig: go.Figure, groups: list[str]) -> None:
+    """One legend swatch per group: a legend-only shape toggling its real and illustrative bands."""
+    for i, group in enumerate(groups):
+        fig.add_shape(
+            type="path",
+            path="M 0,0 L 0,0 Z",
+            xref="paper",
+            yref="paper",
+            fillcolor=_colour(i),
+            line={"width": 0},
+            showlegend=True,
+            name=_legend_name(group),
+            legendgroup=group,
+            legendrank=i,
+        )
+
+
+def _legend_height(n_entries: int) -> float:
+    """Pixels the horizontal legend needs for ``n_entries`` entries under the plot."""
+    per_row = max(int(_PLOT_WIDTH_PX // (_LEGEND_ENTRY_PX + 40)), 1)
+    return math.ceil(n_entries / per_row) * _LEGEND_ROW_PX + 10
+
+
 def build_growth_chart(
     series: pd.DataFrame,
     milestones: pd.DataFrame | None = None,
@@ -380,118 +522,17 @@ def build_growth_chart(
     """
     fig = go.Figure()
     groups = list(dict.fromkeys(series[g.GROUP]))
-    for i, group in enumerate(groups):
-        part = series[series[g.GROUP] == group].sort_values(g.MONTH)
-        colour = _colour(i)
-        fig.add_trace(
-            go.Scatter(
-                x=part[g.MONTH],
-                y=part[g.OPEN_REAL],
-                name=f"{group}: real",
-                legendgroup=group,
-                showlegend=False,
-                stackgroup="hubs",
-                line={"shape": "hv", "color": colour, "width": 1},
-                fillcolor=colour,
-                hovertemplate=f"{escape(group)}: %{{y}} real hubs<extra>%{{x|%b %Y}}</extra>",
-            )
-        )
-        if part[g.OPEN_SAMPLE].sum() > 0:
-            fig.add_trace(
-                go.Scatter(
-                    x=part[g.MONTH],
-                    y=part[g.OPEN_SAMPLE],
-                    name=f"{group}: illustrative",
-                    legendgroup=group,
-                    showlegend=False,
-                    stackgroup="hubs",
-                    line={"shape": "hv", "color": _rgba(colour, SAMPLE_OPACITY), "width": 1},
-                    fillcolor=_rgba(colour, SAMPLE_OPACITY * 0.6),
-                    fillpattern={
-                        "shape": SAMPLE_PATTERN,
-                        "fgcolor": colour,
-                        "bgcolor": "rgba(255,255,255,0)",
-                        "solidity": 0.3,
-                    },
-                    hovertemplate=(
-                        f"{escape(group)}: %{{y}} illustrative (sample) hubs"
-                        "<extra>%{x|%b %Y}</extra>"
-                    ),
-                )
-            )
+    _add_group_bands(fig, series, groups)
     totals = g.total_series(series) if len(series) else series
-    fig.add_trace(
-        go.Scatter(
-            x=totals[g.MONTH],
-            y=totals[g.OPEN_REAL],
-            name="Real hubs, all LCPs",
-            mode="lines",
-            line={"shape": "hv", "color": COLOUR_TOTAL, "width": 3},
-            hovertemplate="Real hubs: %{y}<extra>%{x|%b %Y}</extra>",
-        )
-    )
-    if len(totals):
-        last = totals.iloc[-1]
-        n_all, n_sample = int(last[g.OPEN_HUBS]), int(last[g.OPEN_SAMPLE])
-        when = f"{last[g.MONTH]:%b %Y}"
-        if totals[g.OPEN_SAMPLE].sum() > 0:
-            subtitle = (
-                f"{when}: {n_all} hubs open, {n_sample} of them illustrative. "
-                "Hatched, lighter bands are illustrative (sample) hubs, not real ones."
-            )
-        else:
-            subtitle = f"{when}: {n_all} hubs open, all real."
-        y_max = max(float(totals[g.OPEN_HUBS].max()), 1.0)
-    else:
-        subtitle, y_max = "No dated hubs in the register", 1.0
-    if date_not_known:
-        names = ", ".join(escape(n) for n in date_not_known)
-        subtitle += (
-            f"<br>Opening {dates_mod.DATE_NOT_KNOWN}: {names} (counted from a placeholder month "
-            "so that it is on the chart)."
-        )
-    plot_h = _PLOT_HEIGHT_PX
-    y_top = y_max * 1.08
-    x_range = None
-    if milestones is not None and len(milestones):
-        dates = pd.concat(
-            [
-                series[g.MONTH],
-                milestones[g.MS_DATE],
-                milestones[g.MS_EARLIEST],
-                milestones[g.MS_LATEST],
-            ]
-        ).dropna()
-        pad = (dates.max() - dates.min()) * 0.02 + pd.Timedelta(days=15)
-        x_range = (dates.min() - pad, dates.max() + pad)
-        layout = _layout_milestones(milestones, x_range)
-        plot_h = max(plot_h, layout.band / 0.6)  # the data keep at least 40% of the height
-        # Labels sit over the top of the plot; raise the y range just enough that the data
-        # under each label stay below it (the network grows, so early labels can sit low).
-        for start, stop, bottom in _add_milestones(fig, layout, x_range, plot_h):
-            window = totals[
-                (totals[g.MONTH] > start - pd.Timedelta(days=31)) & (totals[g.MONTH] <= stop)
-            ]
-            under = float(window[g.OPEN_HUBS].max()) if len(window) else 0.0
-            y_top = max(y_top, under * 1.04 * plot_h / (plot_h - bottom))
-    # Legend: one swatch per group (legend-only shapes; each toggles its real and
-    # illustrative bands), plus the total line and the milestones.
-    for i, group in enumerate(groups):
-        fig.add_shape(
-            type="path",
-            path="M 0,0 L 0,0 Z",
-            xref="paper",
-            yref="paper",
-            fillcolor=_colour(i),
-            line={"width": 0},
-            showlegend=True,
-            name=_legend_name(group),
-            legendgroup=group,
-            legendrank=i,
-        )
-    n_entries = len(groups) + 1 + int(milestones is not None and len(milestones) > 0)
-    per_row = max(int(_PLOT_WIDTH_PX // (_LEGEND_ENTRY_PX + 40)), 1)
-    legend_h = math.ceil(n_entries / per_row) * _LEGEND_ROW_PX + 10
+    _add_total_line(fig, totals)
+    subtitle, y_max = _growth_subtitle(totals, date_not_known)
+    has_milestones = milestones is not None and len(milestones) > 0
+    plot_h, y_top, x_range = _PLOT_HEIGHT_PX, y_max * 1.08, None
+    if has_milestones:
+        x_range = _milestone_x_range(series, milestones)
+        plot_h, y_top = _fit_milestones(fig, milestones, totals, x_range, y_top)
+    _add_group_swatches(fig, groups)
+    legend_h = _legend_height(len(groups) + 1 + int(has_milestones))
     provisional = any(str(group).startswith(_PROVISIONAL) for group in groups)
     _base_layout(fig, title, subtitle)
     fig.update_layout(
