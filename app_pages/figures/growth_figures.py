@@ -372,7 +372,9 @@ def _add_group_bands(fig: go.Figure, series: pd.DataFrame, groups: list[str]) ->
     for i, group in enumerate(groups):
         part = series[series[g.GROUP] == group].sort_values(g.MONTH)
         colour = _colour(i)
-        fig.add_trace(_band(part, group, g.OPEN_REAL, "real", colour, "real hubs", fillcolor=colour))
+        fig.add_trace(
+            _band(part, group, g.OPEN_REAL, "real", colour, "real hubs", fillcolor=colour)
+        )
         if part[g.OPEN_SAMPLE].sum() > 0:
             fig.add_trace(
                 _band(
