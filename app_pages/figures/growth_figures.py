@@ -767,6 +767,204 @@ def _register_dates(hubs: pd.DataFrame, column: str) -> pd.Series:
     return dates_mod.parse_column(hubs[column])
 
 
+def _check_network_inputs(hubs: pd.DataFrame, months: Iterable[object]) -> list[pd.Timestamp]:
+    """The dates to draw, after checking the register can be placed on a map."""
+    for col in (c.HUB_LAT, c.HUB_LON):
+        if col not in hubs.columns:
+            raise g.GrowthError(f"The hub register has no '{col}' column to place hubs on a map.")
+    dates = [g.parse_register_date(m).when for m in months]
+    if not dates or any(pd.isna(d) for d in dates):
+        raise g.GrowthError("Give at least one date to show the network on.")
+    return dates
+
+
+def _hub_hover(hubs: pd.DataFrame, keys: pd.Series) -> pd.Series:
+    """Per hub: bold name, LCP and opening date, escaped for plotly's hover HTML."""
+    names = hubs[c.HUB_NAME].fillna("").astype(str) if c.HUB_NAME in hubs else keys.astype(str)
+    lcps = hubs[c.LCP].fillna("").astype(str) if c.LCP in hubs else pd.Series("", index=hubs.index)
+    opened_labels = (
+        hubs[c.HUB_OPENED].map(g.register_date_label)
+        if c.HUB_OPENED in hubs
+        else pd.Series("unknown", index=hubs.index)
+    )
+    return "<b>" + names.map(escape) + "</b><br>" + lcps.map(escape) + "<br>opened " + opened_labels
+
+
+class _Network:
+    """The register's hubs, dates parsed once, drawn as open on any date.
+
+    Calling hubs_open_on per frame re-reads every row, which takes seconds for a few years of
+    months; the rule is still utils.dates.open_mask, as everywhere.
+    """
+
+    def __init__(self, hubs: pd.DataFrame, title: str, check_on: pd.Timestamp) -> None:
+        self.title = title
+        self.located = hubs[c.HUB_LAT].notna() & hubs[c.HUB_LON].notna()
+        self.keys = g.hub_keys(hubs)
+        self.sample = g.sample_flags(hubs)
+        self.hover = _hub_hover(hubs, self.keys).to_numpy(dtype=object)
+        g.hubs_open_on(hubs, check_on)  # raises on unreadable or inconsistent dates
+        self.opened = _register_dates(hubs, c.HUB_OPENED)
+        self.closed = _register_dates(hubs, c.HUB_CLOSED)
+        self.lons = pd.to_numeric(hubs[c.HUB_LON], errors="coerce").to_numpy(dtype=float)
+        self.lats = pd.to_numeric(hubs[c.HUB_LAT], errors="coerce").to_numpy(dtype=float)
+        self.lat_mid = (
+            float(np.nanmean(hubs.loc[self.located, c.HUB_LAT].astype(float)))
+            if self.located.any()
+            else 53.8
+        )
+
+    def open_on(self, when: pd.Timestamp) -> pd.Series:
+        return dates_mod.open_mask(self.opened, self.closed, when)
+
+    def points(self, when: pd.Timestamp, want_sample: bool) -> go.Scatter:
+        """The real (or illustrative) hubs open on ``when``, each drawn once."""
+        mask = self.open_on(when) & self.located & (self.sample == want_sample)
+        repeated = self.keys[mask].duplicated()  # a reopened hub is drawn once
+        mask[repeated.index[repeated.to_numpy()]] = False
+        picked = mask.to_numpy()
+        suffix = " (illustrative)" if want_sample else ""
+        # Plain lists: plotly validates pandas objects far more slowly, once per frame.
+        return go.Scatter(
+            x=self.lons[picked].tolist(),
+            y=self.lats[picked].tolist(),
+            hovertext=[text + suffix for text in self.hover[picked]],
+        )
+
+    def caption(self, when: pd.Timestamp) -> str:
+        """'<title>: N open on D Mon YYYY (k illustrative)', distinct hubs as hub_counts counts."""
+        is_open = self.open_on(when)
+        total, n_sample = self.keys[is_open].nunique(), self.keys[is_open & self.sample].nunique()
+        return f"{self.title}: {total} open on {when.day} {when:%b %Y}" + (
+            f" ({n_sample} illustrative)" if n_sample else ""
+        )
+
+
+def _add_outline(fig: go.Figure, outline: object | None) -> int:
+    """Draw the Leeds outline if given; return how many traces come before the hubs."""
+    if outline is None:
+        return 0
+    ox, oy = _outline_xy(outline)
+    fig.add_trace(
+        go.Scatter(
+            x=ox,
+            y=oy,
+            mode="lines",
+            name="Leeds boundary",
+            line={"color": "#666666", "width": 1.5},
+            hoverinfo="skip",
+        )
+    )
+    return 1
+
+
+def _add_hub_points(fig: go.Figure, network: _Network, when: pd.Timestamp) -> None:
+    """Real hubs as filled circles and illustrative hubs as open diamonds, open on ``when``."""
+    fig.add_trace(
+        network.points(when, False).update(
+            mode="markers",
+            name="Real hub",
+            marker={
+                "size": 14,
+                "color": PALETTE_CATEGORICAL[0],
+                "line": {"width": 1.5, "color": "white"},
+            },
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        network.points(when, True).update(
+            mode="markers",
+            name="Illustrative (sample) hub",
+            marker={
+                "size": 14,
+                "symbol": "diamond-open",
+                "color": PALETTE_CATEGORICAL[1],
+                "line": {"width": 2.5},
+            },
+            hoverinfo="text",
+        )
+    )
+
+
+def _network_frames(
+    network: _Network, dates: list[pd.Timestamp], base: int
+) -> tuple[list[go.Frame], list[dict]]:
+    """One animation frame per date (hub traces and caption) and its slider step."""
+    frames, steps = [], []
+    for when in dates:
+        name = f"{when:%Y-%m-%d}"
+        frames.append(
+            go.Frame(
+                name=name,
+                data=[network.points(when, False), network.points(when, True)],
+                traces=[base, base + 1],
+                layout={"title": {"text": network.caption(when)}},
+            )
+        )
+        steps.append(
+            {
+                "label": f"{when:%b %Y}",
+                "method": "animate",
+                "args": [
+                    [name],
+                    {
+                        "mode": "immediate",
+                        "frame": {"duration": 0, "redraw": True},
+                        "transition": {"duration": 0},
+                    },
+                ],
+            }
+        )
+    return frames, steps
+
+
+def _play_pause_menu() -> dict:
+    """Play and Pause buttons under the map."""
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "x": 0.0,
+        "y": -0.12,
+        "xanchor": "left",
+        "showactive": False,
+        "font": {"size": FONT_SMALL},
+        "buttons": [
+            {
+                "label": "▶ Play",
+                "method": "animate",
+                "args": [
+                    None,
+                    {
+                        "frame": {"duration": 600, "redraw": True},
+                        "transition": {"duration": 0},
+                        "fromcurrent": False,
+                        "mode": "immediate",
+                    },
+                ],
+            },
+            {
+                "label": "❚❚ Pause",
+                "method": "animate",
+                "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
+            },
+        ],
+    }
+
+
+def _date_slider(steps: list[dict]) -> dict:
+    """The date slider, starting at the last date (the current network)."""
+    return {
+        "active": len(steps) - 1,
+        "steps": steps,
+        "x": 0.2,
+        "len": 0.8,
+        "y": -0.05,
+        "currentvalue": {"prefix": "Network as of ", "font": {"size": FONT_SIZE}},
+        "font": {"size": FONT_SMALL},
+    }
+
+
 def build_network_animation(
     hubs_with_lat_lon: pd.DataFrame,
     months: Iterable[object],
@@ -800,183 +998,27 @@ def build_network_animation(
     OutlineError
         If the outline is not in EPSG:4326 or not coordinates.
     """
-    hubs = hubs_with_lat_lon
-    for col in (c.HUB_LAT, c.HUB_LON):
-        if col not in hubs.columns:
-            raise g.GrowthError(f"The hub register has no '{col}' column to place hubs on a map.")
-    dates = [g.parse_register_date(m).when for m in months]
-    if not dates or any(pd.isna(d) for d in dates):
-        raise g.GrowthError("Give at least one date to show the network on.")
-    located = hubs[c.HUB_LAT].notna() & hubs[c.HUB_LON].notna()
-    keys = g.hub_keys(hubs)
-    sample = g.sample_flags(hubs)
-    names = hubs[c.HUB_NAME].fillna("").astype(str) if c.HUB_NAME in hubs else keys.astype(str)
-    lcps = hubs[c.LCP].fillna("").astype(str) if c.LCP in hubs else pd.Series("", index=hubs.index)
-    opened_labels = (
-        hubs[c.HUB_OPENED].map(g.register_date_label)
-        if c.HUB_OPENED in hubs
-        else pd.Series("unknown", index=hubs.index)
-    )
-    hover = (
-        "<b>" + names.map(escape) + "</b><br>" + lcps.map(escape) + "<br>opened " + opened_labels
-    )
-
-    # Parse the register's dates once: calling hubs_open_on per frame re-reads every row, which
-    # takes seconds for a few years of months. The rule is utils.dates.open_mask, as everywhere.
-    g.hubs_open_on(hubs, dates[-1])  # raises on unreadable or inconsistent dates
-    opened, closed = _register_dates(hubs, c.HUB_OPENED), _register_dates(hubs, c.HUB_CLOSED)
-    lons = pd.to_numeric(hubs[c.HUB_LON], errors="coerce").to_numpy(dtype=float)
-    lats = pd.to_numeric(hubs[c.HUB_LAT], errors="coerce").to_numpy(dtype=float)
-    hover_text = hover.to_numpy(dtype=object)
-
-    def open_on(when: pd.Timestamp) -> pd.Series:
-        return dates_mod.open_mask(opened, closed, when)
-
-    def points(when: pd.Timestamp, want_sample: bool) -> go.Scatter:
-        mask = open_on(when) & located & (sample == want_sample)
-        repeated = keys[mask].duplicated()  # a reopened hub is drawn once
-        mask[repeated.index[repeated.to_numpy()]] = False
-        picked = mask.to_numpy()
-        suffix = " (illustrative)" if want_sample else ""
-        # Plain lists: plotly validates pandas objects far more slowly, once per frame.
-        return go.Scatter(
-            x=lons[picked].tolist(),
-            y=lats[picked].tolist(),
-            hovertext=[text + suffix for text in hover_text[picked]],
-        )
-
-    def caption(when: pd.Timestamp) -> str:
-        is_open = open_on(when)  # distinct hubs, as hub_counts(hubs, when) counts them
-        total, n_sample = keys[is_open].nunique(), keys[is_open & sample].nunique()
-        return f"{title}: {total} open on {when.day} {when:%b %Y}" + (
-            f" ({n_sample} illustrative)" if n_sample else ""
-        )
-
+    dates = _check_network_inputs(hubs_with_lat_lon, months)
+    network = _Network(hubs_with_lat_lon, title, dates[-1])
     fig = go.Figure()
-    base = 0
-    if outline is not None:
-        ox, oy = _outline_xy(outline)
-        fig.add_trace(
-            go.Scatter(
-                x=ox,
-                y=oy,
-                mode="lines",
-                name="Leeds boundary",
-                line={"color": "#666666", "width": 1.5},
-                hoverinfo="skip",
-            )
-        )
-        base = 1
-    last = dates[-1]
-    real_now, sample_now = points(last, False), points(last, True)
-    fig.add_trace(
-        real_now.update(
-            mode="markers",
-            name="Real hub",
-            marker={
-                "size": 14,
-                "color": PALETTE_CATEGORICAL[0],
-                "line": {"width": 1.5, "color": "white"},
-            },
-            hoverinfo="text",
-        )
+    base = _add_outline(fig, outline)
+    _add_hub_points(fig, network, dates[-1])
+    fig.frames, steps = _network_frames(network, dates, base)
+    _base_layout(
+        fig, network.caption(dates[-1]), "Real hubs filled circles; illustrative hubs open diamonds"
     )
-    fig.add_trace(
-        sample_now.update(
-            mode="markers",
-            name="Illustrative (sample) hub",
-            marker={
-                "size": 14,
-                "symbol": "diamond-open",
-                "color": PALETTE_CATEGORICAL[1],
-                "line": {"width": 2.5},
-            },
-            hoverinfo="text",
-        )
-    )
-    frames = []
-    steps = []
-    for when in dates:
-        name = f"{when:%Y-%m-%d}"
-        frames.append(
-            go.Frame(
-                name=name,
-                data=[points(when, False), points(when, True)],
-                traces=[base, base + 1],
-                layout={"title": {"text": caption(when)}},
-            )
-        )
-        steps.append(
-            {
-                "label": f"{when:%b %Y}",
-                "method": "animate",
-                "args": [
-                    [name],
-                    {
-                        "mode": "immediate",
-                        "frame": {"duration": 0, "redraw": True},
-                        "transition": {"duration": 0},
-                    },
-                ],
-            }
-        )
-    fig.frames = frames
-    lat_mid = (
-        float(np.nanmean(hubs.loc[located, c.HUB_LAT].astype(float))) if located.any() else 53.8
-    )
-    _base_layout(fig, caption(last), "Real hubs filled circles; illustrative hubs open diamonds")
     fig.update_layout(
         xaxis={"visible": False},
         # Equal ground distances: a degree of latitude spans 1/cos(lat) degrees of longitude.
         yaxis={
             "visible": False,
             "scaleanchor": "x",
-            "scaleratio": 1 / math.cos(math.radians(lat_mid)),
+            "scaleratio": 1 / math.cos(math.radians(network.lat_mid)),
         },
         height=680,
         legend={"orientation": "h", "y": -0.02},
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": -0.12,
-                "xanchor": "left",
-                "showactive": False,
-                "font": {"size": FONT_SMALL},
-                "buttons": [
-                    {
-                        "label": "▶ Play",
-                        "method": "animate",
-                        "args": [
-                            None,
-                            {
-                                "frame": {"duration": 600, "redraw": True},
-                                "transition": {"duration": 0},
-                                "fromcurrent": False,
-                                "mode": "immediate",
-                            },
-                        ],
-                    },
-                    {
-                        "label": "❚❚ Pause",
-                        "method": "animate",
-                        "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
-                    },
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": len(steps) - 1,
-                "steps": steps,
-                "x": 0.2,
-                "len": 0.8,
-                "y": -0.05,
-                "currentvalue": {"prefix": "Network as of ", "font": {"size": FONT_SIZE}},
-                "font": {"size": FONT_SMALL},
-            }
-        ],
+        updatemenus=[_play_pause_menu()],
+        sliders=[_date_slider(steps)],
     )
     return fig
 
