@@ -8,12 +8,12 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.figures import planner_figures as pf
+from app_pages.figures import summaries
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
 from data.register_store import RegisterStoreError
 from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
 from utils import constants as c
-from utils import summaries
 from utils.text import escape_markdown, md
 from utils.venues import MAX_VENUES, VenueFileError
 from utils.view_state import ParamSpec, decode_params, encode_params

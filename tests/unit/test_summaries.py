@@ -4,8 +4,8 @@ from datetime import date
 
 import pandas as pd
 
+from app_pages.figures import summaries as s
 from utils import constants as c
-from utils import summaries as s
 
 
 def lcp_table(gaps=(9607.4, 1200.0, 0.0)):
