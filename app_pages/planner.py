@@ -402,6 +402,7 @@ def _scenario_section() -> None:
             common.csv_download(
                 table, "scenario_comparison.csv", "Download comparison (CSV)", key="planner_cmp_dl"
             )
+            common.figure_summary(summaries.comparison_summary(pair))
             common.show_chart(
                 pf.comparison_figure(pair), width="stretch", key="planner_compare_curve"
             )
