@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from app_pages.figures.tables import labelled
 from geo import coverage as cov
 from utils import constants as c
 from utils.indicators import Headline
@@ -207,8 +208,7 @@ COUNT_COLUMNS = (
 
 def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The LCP ranking (``rank_lcp_gaps``) with plain-English column names, rounded."""
-    keep = [col for col in LCP_TABLE_COLUMNS if col in ranked.columns]
-    out = pd.DataFrame(ranked[keep]).rename(columns=LCP_TABLE_COLUMNS)
+    out = labelled(ranked, LCP_TABLE_COLUMNS)
     for col in ("At-risk residents beyond reach", "At-risk residents", "Residents"):
         out[col] = out[col].round().astype("Int64")
     for col in ("% of at-risk residents within reach", "% of residents within reach"):
@@ -217,7 +217,7 @@ def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
         out["Hubs per 10,000 at-risk residents"].astype(float).round(2)
     )
     out["Open hubs"] = out["Open hubs"].astype("Int64")
-    return out.reset_index(drop=True)
+    return out
 
 
 EQUITY_DECILE = "IMD 2025 decile (1 = most deprived 10% in England)"
@@ -297,8 +297,7 @@ def lsoa_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
         cov.NEAREST_HUB: "Nearest hub id",
         RISK_MISSING: "Inputs missing from the index",
     }
-    keep = {k: v for k, v in cols.items() if k in gaps.columns}
-    out = pd.DataFrame(gaps[list(keep)]).rename(columns=keep).reset_index(drop=True)
+    out = labelled(gaps, cols)
     if DERI_COLUMN in out:
         out[DERI_COLUMN] = out[DERI_COLUMN].astype(float).round(2)
     if "Residents" in out:

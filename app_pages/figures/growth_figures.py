@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from app_pages.figures.tables import labelled
 from utils import constants as c
 from utils import dates as dates_mod
 from utils import growth as g
@@ -1032,4 +1033,4 @@ def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:
         g.MS_PRECISION_NOTE: "Date note",
         g.MS_SOURCE: "Source",
     }
-    return milestones[list(cols)].rename(columns=cols).reset_index(drop=True)
+    return labelled(milestones, cols)
