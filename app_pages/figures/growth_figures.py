@@ -557,6 +557,72 @@ def build_growth_chart(
     return fig
 
 
+def _coverage_groups(
+    coverage_frame: pd.DataFrame, group_col: str | None, leeds_label: str
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """The frame with a group and hub-set column for sure, its group column and groups (Leeds first)."""
+    frame = coverage_frame.copy()
+    if group_col is None or group_col not in frame.columns:
+        group_col = "_group"
+        frame[group_col] = leeds_label
+    if g.HUB_SET not in frame.columns:
+        frame[g.HUB_SET] = g.HUB_SET_REAL
+    groups = list(dict.fromkeys(frame[group_col].astype(str)))
+    groups = [x for x in groups if x == leeds_label] + [x for x in groups if x != leeds_label]
+    return frame, group_col, groups
+
+
+def _differs(real: pd.DataFrame, every: pd.DataFrame, value_col: str) -> bool:
+    """Whether the all-hubs series differs from the real-hubs one in any month."""
+    merged = real[[g.MONTH, value_col]].merge(
+        every[[g.MONTH, value_col]], on=g.MONTH, how="outer", suffixes=("_r", "_a")
+    )
+    return bool(len(every)) and not np.allclose(
+        merged[f"{value_col}_r"].astype(float),
+        merged[f"{value_col}_a"].astype(float),
+        equal_nan=True,
+    )
+
+
+def _add_coverage_lines(
+    fig: go.Figure, part: pd.DataFrame, group: str, value_col: str, colour: str, width: int
+) -> bool:
+    """A group's solid real-hubs step line, and a dashed all-hubs one where it differs.
+
+    Returns whether the dashed line was drawn.
+    """
+    real = part[part[g.HUB_SET] == g.HUB_SET_REAL]
+    every = part[part[g.HUB_SET] == g.HUB_SET_ALL]
+    fig.add_trace(
+        go.Scatter(
+            x=real[g.MONTH],
+            y=real[value_col],
+            name=f"{group}" + (" (real hubs)" if len(every) else ""),
+            legendgroup=group,
+            mode="lines",
+            line={"shape": "hv", "color": colour, "width": width},
+            hovertemplate=(f"{escape(group)}, real hubs: %{{y:,.3~f}}<extra>%{{x|%b %Y}}</extra>"),
+        )
+    )
+    if not _differs(real, every, value_col):
+        return False
+    fig.add_trace(
+        go.Scatter(
+            x=every[g.MONTH],
+            y=every[value_col],
+            name=f"{group} incl. illustrative",
+            legendgroup=group,
+            mode="lines",
+            line={"shape": "hv", "color": colour, "width": width - 1, "dash": "dash"},
+            opacity=0.7,
+            hovertemplate=(
+                f"{escape(group)}, incl. illustrative hubs: %{{y:,.3~f}}<extra>%{{x|%b %Y}}</extra>"
+            ),
+        )
+    )
+    return True
+
+
 def build_coverage_over_time_chart(
     coverage_frame: pd.DataFrame,
     value_col: str,
@@ -588,59 +654,14 @@ def build_coverage_over_time_chart(
     """
     if value_col not in coverage_frame.columns:
         raise g.GrowthError(f"The coverage frame has no '{value_col}' column.")
-    frame = coverage_frame.copy()
-    if group_col is None or group_col not in frame.columns:
-        group_col = "_group"
-        frame[group_col] = leeds_label
-    if g.HUB_SET not in frame.columns:
-        frame[g.HUB_SET] = g.HUB_SET_REAL
-    groups = list(dict.fromkeys(frame[group_col].astype(str)))
-    groups = [x for x in groups if x == leeds_label] + [x for x in groups if x != leeds_label]
+    frame, group_col, groups = _coverage_groups(coverage_frame, group_col, leeds_label)
     fig = go.Figure()
     any_sample = False
     for i, group in enumerate(groups):
         colour = COLOUR_TOTAL if group == leeds_label else _colour(i - (leeds_label in groups))
         width = 4 if group == leeds_label else 2
         part = frame[frame[group_col].astype(str) == group].sort_values(g.MONTH)
-        real = part[part[g.HUB_SET] == g.HUB_SET_REAL]
-        every = part[part[g.HUB_SET] == g.HUB_SET_ALL]
-        fig.add_trace(
-            go.Scatter(
-                x=real[g.MONTH],
-                y=real[value_col],
-                name=f"{group}" + (" (real hubs)" if len(every) else ""),
-                legendgroup=group,
-                mode="lines",
-                line={"shape": "hv", "color": colour, "width": width},
-                hovertemplate=(
-                    f"{escape(group)}, real hubs: %{{y:,.3~f}}<extra>%{{x|%b %Y}}</extra>"
-                ),
-            )
-        )
-        merged = real[[g.MONTH, value_col]].merge(
-            every[[g.MONTH, value_col]], on=g.MONTH, how="outer", suffixes=("_r", "_a")
-        )
-        if len(every) and not np.allclose(
-            merged[f"{value_col}_r"].astype(float),
-            merged[f"{value_col}_a"].astype(float),
-            equal_nan=True,
-        ):
-            any_sample = True
-            fig.add_trace(
-                go.Scatter(
-                    x=every[g.MONTH],
-                    y=every[value_col],
-                    name=f"{group} incl. illustrative",
-                    legendgroup=group,
-                    mode="lines",
-                    line={"shape": "hv", "color": colour, "width": width - 1, "dash": "dash"},
-                    opacity=0.7,
-                    hovertemplate=(
-                        f"{escape(group)}, incl. illustrative hubs: %{{y:,.3~f}}"
-                        "<extra>%{x|%b %Y}</extra>"
-                    ),
-                )
-            )
+        any_sample |= _add_coverage_lines(fig, part, group, value_col, colour, width)
     subtitle = (
         "Solid: real hubs only. Dashed: including illustrative (sample) hubs."
         if any_sample
@@ -654,6 +675,39 @@ def build_coverage_over_time_chart(
         height=560,
     )
     return fig
+
+
+def _deprivation_bars(frame: pd.DataFrame, change: pd.Series, labels: pd.Series) -> go.Bar:
+    """One bar per LCP: vermillion left of zero, blue right of it, the Leeds row hatched."""
+    is_leeds = labels == g.LEEDS_GROUP
+    colours = np.where(change < 0, COLOUR_WORSE, COLOUR_BETTER)
+    custom = np.column_stack(
+        [
+            frame[c.IMD2019_PCT].astype(float) * 100,
+            frame[c.IMD2025_PCT].astype(float) * 100,
+            frame[c.POP_TOTAL].astype(float),
+            frame[g.N_LSOAS] if g.N_LSOAS in frame else np.full(len(frame), np.nan),
+        ]
+    )
+    return go.Bar(
+        x=change,
+        y=labels,
+        orientation="h",
+        marker={
+            "color": list(colours),
+            "pattern": {"shape": ["x" if lv else "" for lv in is_leeds], "solidity": 0.3},
+        },
+        customdata=custom,
+        text=[f"{v:+.1f}" for v in change],
+        textposition="outside",
+        name="Change in percentile points",
+        hovertemplate=(
+            "<b>%{y}</b><br>2019: %{customdata[0]:.1f}th percentile<br>"
+            "2025: %{customdata[1]:.1f}th percentile<br>change: %{x:+.1f} points<br>"
+            "population (mid-2022): %{customdata[2]:,.0f}; LSOAs: %{customdata[3]}"
+            "<extra></extra>"
+        ),
+    )
 
 
 def build_deprivation_change_chart(
@@ -678,38 +732,7 @@ def build_deprivation_change_chart(
     """
     frame = change_frame.copy()
     change = frame[c.IMD_PCT_CHANGE].astype(float) * 100
-    labels = frame[lcp_col].astype(str)
-    is_leeds = labels == g.LEEDS_GROUP
-    colours = np.where(change < 0, COLOUR_WORSE, COLOUR_BETTER)
-    custom = np.column_stack(
-        [
-            frame[c.IMD2019_PCT].astype(float) * 100,
-            frame[c.IMD2025_PCT].astype(float) * 100,
-            frame[c.POP_TOTAL].astype(float),
-            frame[g.N_LSOAS] if g.N_LSOAS in frame else np.full(len(frame), np.nan),
-        ]
-    )
-    fig = go.Figure(
-        go.Bar(
-            x=change,
-            y=labels,
-            orientation="h",
-            marker={
-                "color": list(colours),
-                "pattern": {"shape": ["x" if lv else "" for lv in is_leeds], "solidity": 0.3},
-            },
-            customdata=custom,
-            text=[f"{v:+.1f}" for v in change],
-            textposition="outside",
-            name="Change in percentile points",
-            hovertemplate=(
-                "<b>%{y}</b><br>2019: %{customdata[0]:.1f}th percentile<br>"
-                "2025: %{customdata[1]:.1f}th percentile<br>change: %{x:+.1f} points<br>"
-                "population (mid-2022): %{customdata[2]:,.0f}; LSOAs: %{customdata[3]}"
-                "<extra></extra>"
-            ),
-        )
-    )
+    fig = go.Figure(_deprivation_bars(frame, change, frame[lcp_col].astype(str)))
     _base_layout(
         fig,
         title,
