@@ -234,6 +234,116 @@ def _layout_milestones(
     return _MilestoneLayout(groups, texts, sizes, placed, row_top, row_top[-1] + row_h[-1])
 
 
+class _PxScale(NamedTuple):
+    """Dates <-> pixels along a plot area ``_PLOT_WIDTH_PX`` wide showing ``x0``..``x1``."""
+
+    x0: pd.Timestamp
+    days: float
+
+    @classmethod
+    def over(cls, x_range: tuple[pd.Timestamp, pd.Timestamp]) -> _PxScale:
+        x0, x1 = x_range
+        return cls(x0, (x1 - x0) / pd.Timedelta(days=1))
+
+    def to_px(self, when: pd.Timestamp) -> float:
+        return (when - self.x0) / pd.Timedelta(days=1) / self.days * _PLOT_WIDTH_PX
+
+    def to_date(self, px: float) -> pd.Timestamp:
+        return self.x0 + pd.Timedelta(days=px / _PLOT_WIDTH_PX * self.days)
+
+
+def _draw_milestone_window(fig: go.Figure, first: pd.Series, when: pd.Timestamp) -> None:
+    """A dashed line on a day/month date, a shaded span over a year, season or range."""
+    precision = first[g.MS_PRECISION]
+    if precision in g.PRECISE:
+        fig.add_vline(x=when, line={"dash": "dash", "color": COLOUR_MILESTONE, "width": 1.5})
+    elif precision in ("year", "season", "range"):
+        fig.add_vrect(
+            x0=first[g.MS_EARLIEST],
+            x1=first[g.MS_LATEST],
+            fillcolor=COLOUR_MILESTONE,
+            opacity=0.12,
+            line_width=0,
+            layer="below",
+        )
+
+
+def _milestone_hover(label: str, precision: str, row: pd.Series) -> str:
+    """Hover text of one milestone: date label and precision, scope, description, source."""
+    return (
+        f"<b>{escape(label)}</b> ({escape(row[g.MS_PRECISION_NOTE] or precision)})<br>"
+        f"{escape(row[g.MS_SCOPE])}<br>{_wrap(escape(row[g.MS_DESCRIPTION]), 60)}<br>"
+        f"source: {escape(row[g.MS_SOURCE])}"
+    )
+
+
+def _milestone_markers(xs: list, ys: list, symbols: list[str], hover: list[str]) -> go.Scatter:
+    """The 'Public milestones' marker trace, on the hidden 0-1 axis ``y2``."""
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        yaxis="y2",
+        mode="markers",
+        name="Public milestones",
+        marker={
+            "symbol": symbols,
+            "size": 14,
+            "color": COLOUR_MILESTONE,
+            "line": {"width": 2, "color": COLOUR_MILESTONE},
+        },
+        hovertext=hover,
+        hoverinfo="text",
+    )
+
+
+def _add_milestone_label(
+    fig: go.Figure,
+    scale: _PxScale,
+    when: pd.Timestamp,
+    html: str,
+    sources: pd.Series,
+    place: tuple[float, float, float],
+    size: tuple[float, float],
+) -> tuple[pd.Timestamp, pd.Timestamp, float]:
+    """A milestone label at ``place`` (left px, top px, date-line height on paper).
+
+    A dotted leader line joins it to its date when the label had to move off it. Returns the
+    dates the label spans (with its leader line) and its bottom edge in px.
+    """
+    left, top_px, mid = place
+    width, height = size
+    fig.add_annotation(
+        hovertext="<br>".join(escape(u) for u in sources.unique()),
+        x=scale.to_date(left),
+        y=1,
+        yshift=-top_px,  # pixels, so rows never overlap whatever the plot's height
+        yref="paper",
+        text=html,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        font={"size": FONT_SMALL, "color": "#222222"},
+        bgcolor="rgba(255,255,255,0.85)",
+    )
+    anchor = scale.to_px(when)
+    if not left - 4 <= anchor <= left + width + 4:  # label moved off its date: leader line
+        fig.add_shape(
+            type="line",
+            x0=when,
+            x1=scale.to_date(left if left > anchor else left + width),
+            y0=mid,
+            y1=mid,
+            yref="paper",
+            line={"color": COLOUR_MILESTONE, "width": 1, "dash": "dot"},
+        )
+    return (
+        min(when, scale.to_date(left)),
+        max(when, scale.to_date(left + width)),
+        top_px + height,
+    )
+
+
 def _add_milestones(
     fig: go.Figure,
     layout: _MilestoneLayout,
@@ -249,15 +359,7 @@ def _add_milestones(
     Returns, per label, the dates it spans (with its leader line) and its bottom edge in px
     below the top of the plot area, so the caller can keep the data clear of the labels.
     """
-    x0, x1 = x_range
-    span = (x1 - x0) / pd.Timedelta(days=1)
-
-    def to_px(when: pd.Timestamp) -> float:
-        return (when - x0) / pd.Timedelta(days=1) / span * _PLOT_WIDTH_PX
-
-    def to_date(px: float) -> pd.Timestamp:
-        return x0 + pd.Timedelta(days=px / _PLOT_WIDTH_PX * span)
-
+    scale = _PxScale.over(x_range)
     boxes = []
     hover, xs, ys, symbols = [], [], [], []
     for i, (((label, when), part), html, (left, row)) in enumerate(
@@ -265,78 +367,20 @@ def _add_milestones(
     ):
         first = part.iloc[0]
         precision = first[g.MS_PRECISION]
-        if precision in g.PRECISE:
-            fig.add_vline(x=when, line={"dash": "dash", "color": COLOUR_MILESTONE, "width": 1.5})
-        elif precision in ("year", "season", "range"):
-            fig.add_vrect(
-                x0=first[g.MS_EARLIEST],
-                x1=first[g.MS_LATEST],
-                fillcolor=COLOUR_MILESTONE,
-                opacity=0.12,
-                line_width=0,
-                layer="below",
-            )
+        _draw_milestone_window(fig, first, when)
         top_px = layout.row_top[row]
         mid = 1 - (top_px + _LINE_PX * 0.6) / plot_h  # the bold date line
-        width, height = layout.sizes[i]
-        fig.add_annotation(
-            hovertext="<br>".join(escape(u) for u in part[g.MS_SOURCE].unique()),
-            x=to_date(left),
-            y=1,
-            yshift=-top_px,  # pixels, so rows never overlap whatever the plot's height
-            yref="paper",
-            text=html,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            align="left",
-            font={"size": FONT_SMALL, "color": "#222222"},
-            bgcolor="rgba(255,255,255,0.85)",
-        )
-        anchor = to_px(when)
-        if not left - 4 <= anchor <= left + width + 4:  # label moved off its date: leader line
-            fig.add_shape(
-                type="line",
-                x0=when,
-                x1=to_date(left if left > anchor else left + width),
-                y0=mid,
-                y1=mid,
-                yref="paper",
-                line={"color": COLOUR_MILESTONE, "width": 1, "dash": "dot"},
-            )
         boxes.append(
-            (
-                min(when, to_date(left)),
-                max(when, to_date(left + width)),
-                top_px + height,
+            _add_milestone_label(
+                fig, scale, when, html, part[g.MS_SOURCE], (left, top_px, mid), layout.sizes[i]
             )
         )
         for _, row_ in part.iterrows():
             xs.append(when)
             ys.append(mid)
             symbols.append(_MARKER.get(precision, "circle"))
-            hover.append(
-                f"<b>{escape(label)}</b> ({escape(row_[g.MS_PRECISION_NOTE] or precision)})<br>"
-                f"{escape(row_[g.MS_SCOPE])}<br>{_wrap(escape(row_[g.MS_DESCRIPTION]), 60)}<br>"
-                f"source: {escape(row_[g.MS_SOURCE])}"
-            )
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            yaxis="y2",
-            mode="markers",
-            name="Public milestones",
-            marker={
-                "symbol": symbols,
-                "size": 14,
-                "color": COLOUR_MILESTONE,
-                "line": {"width": 2, "color": COLOUR_MILESTONE},
-            },
-            hovertext=hover,
-            hoverinfo="text",
-        )
-    )
+            hover.append(_milestone_hover(label, precision, row_))
+    fig.add_trace(_milestone_markers(xs, ys, symbols, hover))
     # A hidden 0-1 axis over the whole plot lets markers sit exactly on their labels.
     fig.update_layout(
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
