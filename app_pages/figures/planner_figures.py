@@ -95,6 +95,99 @@ def _layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
     return fig
 
 
+def _add_curve_traces(fig: go.Figure, curve: pd.DataFrame, unit: str) -> None:
+    """Bars of what each new hub adds (primary axis) and the cumulative % line (secondary)."""
+    k = curve["k"].to_numpy()
+    # Plotly draws the secondary axis on top, so the line goes there (shown on the left) and
+    # the bars on the primary axis (shown on the right) stay behind it.
+    fig.add_trace(
+        go.Bar(
+            x=k[1:],
+            y=curve["added_weight"].to_numpy(dtype=float)[1:],
+            name=f"{unit.capitalize()} added by that hub",
+            marker_color=COLOUR_ADDED,
+            hovertemplate="%{y:,.0f} added<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=k,
+            y=curve["reached_share"].to_numpy(dtype=float) * 100,
+            mode="lines+markers",
+            name=f"% of {unit} reached",
+            line={"color": COLOUR_CURVE, "width": 3},
+            marker={"size": 9},
+            customdata=curve["reached_weight"].to_numpy(dtype=float),
+            hovertemplate="%{y:.1f}% reached (%{customdata:,.0f})<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+
+
+def _add_chosen_k(fig: go.Figure, curve: pd.DataFrame, chosen_k: int | None) -> None:
+    """A large diamond on the curve at the k the recommendation used (if on the curve)."""
+    k = curve["k"].to_numpy()
+    if chosen_k is None or chosen_k not in set(k.tolist()):
+        return
+    share = curve["reached_share"].to_numpy(dtype=float) * 100
+    i = int(np.flatnonzero(k == chosen_k)[0])
+    fig.add_trace(
+        go.Scatter(
+            x=[chosen_k],
+            y=[share[i]],
+            mode="markers",
+            name=f"Recommended: {chosen_k} new hub{'s' if chosen_k != 1 else ''}",
+            marker={"size": 16, "symbol": "diamond", "color": COLOUR_CHOSEN},
+            hoverinfo="skip",
+        ),
+        secondary_y=True,
+    )
+
+
+def _add_target(fig: go.Figure, target_share: float | None) -> None:
+    """The planner's target share as a dashed, labelled line (if given)."""
+    if target_share is None:
+        return
+    fig.add_hline(
+        y=target_share * 100,
+        line={"dash": "dash", "color": COLOUR_TARGET},
+        secondary_y=True,
+    )
+    fig.add_annotation(
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=target_share * 100,
+        yref="y2",
+        yanchor="bottom",
+        text=f"target {target_share:.0%}",
+        showarrow=False,
+        font={"color": COLOUR_TARGET},
+    )
+
+
+def _curve_axes(fig: go.Figure, unit: str) -> None:
+    """% reached on the left (0-100%), what each hub adds on the right, k along the bottom."""
+    fig.update_yaxes(
+        title_text=f"% of {unit} reached",
+        range=[0, 104],
+        tickmode="array",
+        tickvals=[0, 20, 40, 60, 80, 100],
+        ticktext=["0%", "20%", "40%", "60%", "80%", "100%"],
+        secondary_y=True,
+        side="left",
+    )
+    fig.update_yaxes(
+        title_text="Added by each new hub",
+        secondary_y=False,
+        showgrid=False,
+        side="right",
+        rangemode="tozero",
+    )
+    fig.update_xaxes(title_text="Number of new hubs (0 = existing hubs only)", dtick=1)
+
+
 def coverage_curve_figure(
     curve: pd.DataFrame,
     objective: str,
@@ -121,81 +214,11 @@ def coverage_curve_figure(
         Bars: people each extra hub adds (right axis); line: cumulative % reached (left axis).
     """
     unit = objective_unit(objective)
-    k = curve["k"].to_numpy()
-    share = curve["reached_share"].to_numpy(dtype=float) * 100
-    # Plotly draws the secondary axis on top, so the line goes there (shown on the left) and
-    # the bars on the primary axis (shown on the right) stay behind it.
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=k[1:],
-            y=curve["added_weight"].to_numpy(dtype=float)[1:],
-            name=f"{unit.capitalize()} added by that hub",
-            marker_color=COLOUR_ADDED,
-            hovertemplate="%{y:,.0f} added<extra></extra>",
-        ),
-        secondary_y=False,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=k,
-            y=share,
-            mode="lines+markers",
-            name=f"% of {unit} reached",
-            line={"color": COLOUR_CURVE, "width": 3},
-            marker={"size": 9},
-            customdata=curve["reached_weight"].to_numpy(dtype=float),
-            hovertemplate="%{y:.1f}% reached (%{customdata:,.0f})<extra></extra>",
-        ),
-        secondary_y=True,
-    )
-    if chosen_k is not None and chosen_k in set(k.tolist()):
-        i = int(np.flatnonzero(k == chosen_k)[0])
-        fig.add_trace(
-            go.Scatter(
-                x=[chosen_k],
-                y=[share[i]],
-                mode="markers",
-                name=f"Recommended: {chosen_k} new hub{'s' if chosen_k != 1 else ''}",
-                marker={"size": 16, "symbol": "diamond", "color": COLOUR_CHOSEN},
-                hoverinfo="skip",
-            ),
-            secondary_y=True,
-        )
-    if target_share is not None:
-        fig.add_hline(
-            y=target_share * 100,
-            line={"dash": "dash", "color": COLOUR_TARGET},
-            secondary_y=True,
-        )
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=target_share * 100,
-            yref="y2",
-            yanchor="bottom",
-            text=f"target {target_share:.0%}",
-            showarrow=False,
-            font={"color": COLOUR_TARGET},
-        )
-    fig.update_yaxes(
-        title_text=f"% of {unit} reached",
-        range=[0, 104],
-        tickmode="array",
-        tickvals=[0, 20, 40, 60, 80, 100],
-        ticktext=["0%", "20%", "40%", "60%", "80%", "100%"],
-        secondary_y=True,
-        side="left",
-    )
-    fig.update_yaxes(
-        title_text="Added by each new hub",
-        secondary_y=False,
-        showgrid=False,
-        side="right",
-        rangemode="tozero",
-    )
-    fig.update_xaxes(title_text="Number of new hubs (0 = existing hubs only)", dtick=1)
+    _add_curve_traces(fig, curve, unit)
+    _add_chosen_k(fig, curve, chosen_k)
+    _add_target(fig, target_share)
+    _curve_axes(fig, unit)
     return _layout(fig, "Diminishing returns: coverage as new hubs are added")
 
 
