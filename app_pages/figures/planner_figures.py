@@ -405,6 +405,57 @@ def scenario_label(scenario: Mapping[str, Any], objectives: Mapping[str, str]) -
     )
 
 
+def _setting_rows(
+    ins: list[Mapping[str, Any]], sums: list[Mapping[str, Any]], objectives: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Comparison rows for what each scenario asked for (area, objective, k, radius...)."""
+    return {
+        "Area": [str(i["area"]) for i in ins],
+        "Maximising": [objectives.get(i["objective"], i["objective"]) for i in ins],
+        "New hubs asked for (k)": [str(i["k"]) for i in ins],
+        "New hubs placed": [str(s.get("n_sites", "")) for s in sums],
+        "Reach radius": [f"{int(i['radius_m']):,} m" for i in ins],
+        "Candidate sites": [str(i["candidates"]) for i in ins],
+        "Existing hubs kept": [
+            f"{s.get('n_existing_hubs', 0)}"
+            + (f" ({s['n_sample_hubs']} sample)" if s.get("n_sample_hubs") else "")
+            for s in sums
+        ],
+    }
+
+
+def _target_cell(needed: Mapping[str, Any]) -> str:
+    """'80%: 3' (hubs needed for the target), '80%: not reachable', or '–' without a target."""
+    if needed.get("target_share") is None:
+        return "–"
+    return f"{needed['target_share']:.0%}: " + (
+        "not reachable" if needed.get("n_sites") is None else str(needed["n_sites"])
+    )
+
+
+def _result_rows(
+    sums: list[Mapping[str, Any]], needs: list[Mapping[str, Any]], units: list[str]
+) -> dict[str, list[str]]:
+    """Comparison rows for what each scenario reaches, and the hubs its target needs."""
+    return {
+        "Total to reach": [
+            f"{_people(s['total_weight'])} {u}" for s, u in zip(sums, units, strict=True)
+        ],
+        "Reached by existing hubs": [
+            f"{_people(s['before_weight'])} ({s['before_share']:.1%})" for s in sums
+        ],
+        "Reached with new hubs": [
+            f"{_people(s['after_weight'])} ({s['after_share']:.1%})" for s in sums
+        ],
+        "Newly reached": [
+            f"+{_people(s['after_weight'] - s['before_weight'])} "
+            f"(+{(s['after_share'] - s['before_share']) * 100:.1f} points)"
+            for s in sums
+        ],
+        "New hubs for target": [_target_cell(n) for n in needs],
+    }
+
+
 def comparison_table(
     scenarios: Mapping[str, Mapping[str, Any]], objectives: Mapping[str, str]
 ) -> pd.DataFrame:
@@ -417,65 +468,19 @@ def comparison_table(
     objectives : mapping
         Objective key -> label (geo.sites.OBJECTIVES).
     """
-    rows: dict[str, list[str]] = {}
-
-    def add(measure: str, values: list[str]) -> None:
-        rows[measure] = values
-
     cols = list(scenarios)
     ins = [scenarios[n]["inputs"] for n in cols]
     sums = [scenarios[n]["summary"] for n in cols]
     needs = [scenarios[n].get("needed") or {} for n in cols]
     units = [objective_unit(i["objective"]) for i in ins]
-    add("Area", [str(i["area"]) for i in ins])
-    add("Maximising", [objectives.get(i["objective"], i["objective"]) for i in ins])
-    add("New hubs asked for (k)", [str(i["k"]) for i in ins])
-    add("New hubs placed", [str(s.get("n_sites", "")) for s in sums])
-    add("Reach radius", [f"{int(i['radius_m']):,} m" for i in ins])
-    add("Candidate sites", [str(i["candidates"]) for i in ins])
-    add(
-        "Existing hubs kept",
-        [
-            f"{s.get('n_existing_hubs', 0)}"
-            + (f" ({s['n_sample_hubs']} sample)" if s.get("n_sample_hubs") else "")
-            for s in sums
+    rows = {
+        **_setting_rows(ins, sums, objectives),
+        **_result_rows(sums, needs, units),
+        "Recommended sites": [
+            ", ".join(str(s) for s in scenarios[n]["sites"]["site"].tolist()) for n in cols
         ],
-    )
-    add(
-        "Total to reach",
-        [f"{_people(s['total_weight'])} {u}" for s, u in zip(sums, units, strict=True)],
-    )
-    add(
-        "Reached by existing hubs",
-        [f"{_people(s['before_weight'])} ({s['before_share']:.1%})" for s in sums],
-    )
-    add(
-        "Reached with new hubs",
-        [f"{_people(s['after_weight'])} ({s['after_share']:.1%})" for s in sums],
-    )
-    add(
-        "Newly reached",
-        [
-            f"+{_people(s['after_weight'] - s['before_weight'])} "
-            f"(+{(s['after_share'] - s['before_share']) * 100:.1f} points)"
-            for s in sums
-        ],
-    )
-    add(
-        "New hubs for target",
-        [
-            "–"
-            if n.get("target_share") is None
-            else f"{n['target_share']:.0%}: "
-            + ("not reachable" if n.get("n_sites") is None else str(n["n_sites"]))
-            for n in needs
-        ],
-    )
-    add(
-        "Recommended sites",
-        [", ".join(str(s) for s in scenarios[n]["sites"]["site"].tolist()) for n in cols],
-    )
-    add("Saved", [str(scenarios[n].get("saved_at", "")) for n in cols])
+        "Saved": [str(scenarios[n].get("saved_at", "")) for n in cols],
+    }
     out = pd.DataFrame(rows, index=cols).T
     out.index.name = "Measure"
     return out.reset_index()
