@@ -926,33 +926,34 @@ def _add_outline(fig: go.Figure, outline: object | None) -> int:
     return 1
 
 
+# Real hubs filled circles, illustrative hubs open diamonds (shape as well as colour).
+_HUB_POINT_STYLES = (
+    (
+        False,
+        "Real hub",
+        {"size": 14, "color": PALETTE_CATEGORICAL[0], "line": {"width": 1.5, "color": "white"}},
+    ),
+    (
+        True,
+        "Illustrative (sample) hub",
+        {
+            "size": 14,
+            "symbol": "diamond-open",
+            "color": PALETTE_CATEGORICAL[1],
+            "line": {"width": 2.5},
+        },
+    ),
+)
+
+
 def _add_hub_points(fig: go.Figure, network: _Network, when: pd.Timestamp) -> None:
     """Real hubs as filled circles and illustrative hubs as open diamonds, open on ``when``."""
-    fig.add_trace(
-        network.points(when, False).update(
-            mode="markers",
-            name="Real hub",
-            marker={
-                "size": 14,
-                "color": PALETTE_CATEGORICAL[0],
-                "line": {"width": 1.5, "color": "white"},
-            },
-            hoverinfo="text",
+    for want_sample, name, marker in _HUB_POINT_STYLES:
+        fig.add_trace(
+            network.points(when, want_sample).update(
+                mode="markers", name=name, marker=marker, hoverinfo="text"
+            )
         )
-    )
-    fig.add_trace(
-        network.points(when, True).update(
-            mode="markers",
-            name="Illustrative (sample) hub",
-            marker={
-                "size": 14,
-                "symbol": "diamond-open",
-                "color": PALETTE_CATEGORICAL[1],
-                "line": {"width": 2.5},
-            },
-            hoverinfo="text",
-        )
-    )
 
 
 def _network_frames(
