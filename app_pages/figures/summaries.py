@@ -144,7 +144,12 @@ def growth_summary(series: pd.DataFrame) -> str:
         f"{_n(now['open_hubs'])} in {_month(end)}"
     )
     if now["open_sample"]:
-        text += f" ({_n(now['open_sample'])} of them illustrative samples)"
+        n_sample = round(float(now["open_sample"]))
+        text += (
+            " (1 of them an illustrative sample)"
+            if n_sample == 1
+            else f" ({_n(n_sample)} of them illustrative samples)"
+        )
     if totals.loc[peak_month, "open_hubs"] > now["open_hubs"]:
         text += f"; the most open at once was {_n(totals['open_hubs'].max())}"
     return text + "."

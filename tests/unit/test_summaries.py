@@ -224,3 +224,17 @@ def test_comparison_summary_ties_empty_curves_and_other_objectives():
         "20.0% with 1 new hub."
     )
     assert s.comparison_summary({}) == "No scenarios to compare."
+
+
+def test_growth_summary_names_one_illustrative_sample_in_the_singular():
+    series = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2020-01-01", "2024-05-01"]),
+            "group": ["A", "A"],
+            "open_hubs": [1, 2],
+            "open_sample": [0, 1],
+        }
+    )
+    assert s.growth_summary(series) == (
+        "Open hubs grew from 1 in Jan 2020 to 2 in May 2024 (1 of them an illustrative sample)."
+    )
