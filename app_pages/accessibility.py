@@ -4,7 +4,7 @@ import os
 
 import streamlit as st
 
-from utils.accessibility import statement_markdown
+from app_pages.figures.accessibility import statement_markdown
 
 st.title("Accessibility statement")
 # The deploying team names its own contact (an address or a team) without a code change.

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app_pages import common, map_layers
 from app_pages.figures import gap_figures as gf
+from app_pages.figures import summaries
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
 from geo.coverage import (
@@ -15,7 +16,6 @@ from geo.coverage import (
     summarise_coverage,
 )
 from utils import constants as c
-from utils import summaries
 from utils.risk import (
     AT_RISK_DEFINITIONS,
     DEFAULT_SPEC,

@@ -6,12 +6,12 @@ import streamlit as st
 
 from app_pages import common, map_layers
 from app_pages.figures import growth_figures as gf
+from app_pages.figures import summaries
 from app_pages.figures.maps import fit_to_area
 from data import loaders
 from geo import coverage as cov
 from utils import constants as c
 from utils import growth as g
-from utils import summaries
 from utils.text import md
 from utils.view_state import ParamSpec, decode_params
 

@@ -11,13 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, map_layers
+from app_pages.figures import summaries
 from app_pages.figures.maps import fit_to_area
 from app_pages.figures.planner_figures import row_errors_table
 from data import loaders
 from data.register_store import RegisterConflictError, RegisterStoreError
 from geo.footprints import UPLOAD_STATUS, FootprintError
 from utils import constants as c
-from utils import summaries
 from utils.dates import display_date
 from utils.demo import DEMO_LABEL, hubs_for_mode
 from utils.hubs import (

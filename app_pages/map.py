@@ -5,9 +5,9 @@ from functools import partial
 import streamlit as st
 
 from app_pages import common, map_layers
+from app_pages.figures import summaries
 from data import loaders
 from utils import constants as c
-from utils import summaries
 from utils.indicators import indicator_table
 from utils.view_state import ALL_LEEDS, lsoas_in_area
 

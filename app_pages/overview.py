@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages import common, map_layers
-from app_pages.figures import about
+from app_pages.figures import about, summaries
 from app_pages.figures import gap_figures as gf
 from app_pages.figures.exports import summary_html
 from app_pages.figures.maps import build_hub_map
@@ -13,7 +13,6 @@ from data import loaders
 from geo.coverage import rank_lcp_gaps, summarise_coverage
 from utils import constants as c
 from utils import demo as demo_rules
-from utils import summaries
 from utils.demo import hubs_for_mode
 from utils.hubs import hub_identity
 from utils.indicators import headline_figures, indicator_table

@@ -8,12 +8,12 @@ import streamlit as st
 
 from app_pages import common, map_layers
 from app_pages.figures import planner_figures as pf
+from app_pages.figures import summaries
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
 from data.register_store import RegisterStoreError
 from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
 from utils import constants as c
-from utils import summaries
 from utils.text import escape_markdown, md
 from utils.venues import MAX_VENUES, VenueFileError
 from utils.view_state import ParamSpec, decode_params, encode_params
@@ -402,6 +402,7 @@ def _scenario_section() -> None:
             common.csv_download(
                 table, "scenario_comparison.csv", "Download comparison (CSV)", key="planner_cmp_dl"
             )
+            common.figure_summary(summaries.comparison_summary(pair))
             common.show_chart(
                 pf.comparison_figure(pair), width="stretch", key="planner_compare_curve"
             )

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from app_pages.figures.tables import labelled
 from geo import coverage as cov
 from utils import constants as c
 from utils.indicators import Headline
@@ -207,8 +208,7 @@ COUNT_COLUMNS = (
 
 def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The LCP ranking (``rank_lcp_gaps``) with plain-English column names, rounded."""
-    keep = [col for col in LCP_TABLE_COLUMNS if col in ranked.columns]
-    out = pd.DataFrame(ranked[keep]).rename(columns=LCP_TABLE_COLUMNS)
+    out = labelled(ranked, LCP_TABLE_COLUMNS)
     for col in ("At-risk residents beyond reach", "At-risk residents", "Residents"):
         out[col] = out[col].round().astype("Int64")
     for col in ("% of at-risk residents within reach", "% of residents within reach"):
@@ -217,7 +217,7 @@ def lcp_gap_table(ranked: pd.DataFrame) -> pd.DataFrame:
         out["Hubs per 10,000 at-risk residents"].astype(float).round(2)
     )
     out["Open hubs"] = out["Open hubs"].astype("Int64")
-    return out.reset_index(drop=True)
+    return out
 
 
 EQUITY_DECILE = "IMD 2025 decile (1 = most deprived 10% in England)"
@@ -297,8 +297,7 @@ def lsoa_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
         cov.NEAREST_HUB: "Nearest hub id",
         RISK_MISSING: "Inputs missing from the index",
     }
-    keep = {k: v for k, v in cols.items() if k in gaps.columns}
-    out = pd.DataFrame(gaps[list(keep)]).rename(columns=keep).reset_index(drop=True)
+    out = labelled(gaps, cols)
     if DERI_COLUMN in out:
         out[DERI_COLUMN] = out[DERI_COLUMN].astype(float).round(2)
     if "Residents" in out:
@@ -425,6 +424,82 @@ COLOUR_GAP = "#D55E00"  # Okabe-Ito vermillion: the largest gaps
 COLOUR_REF = "#555555"
 
 
+def _lcp_dots(rows: pd.DataFrame, need: pd.Series, marked: set) -> go.Scatter:
+    """One dot per LCP sized by at-risk residents beyond reach; ``marked`` LCPs are diamonds."""
+    covered = rows[cov.COVERED_PCT].astype(float)
+    gap = rows[cov.UNCOVERED_AT_RISK_POP].astype(float)
+    colours = [COLOUR_GAP if a in marked else COLOUR_POINT for a in rows[cov.AREA]]
+    biggest = float(gap.max()) if len(gap) and gap.max() > 0 else 1.0
+    sizes = 12 + 36 * np.sqrt(gap.to_numpy() / biggest)
+    hubs = rows[cov.N_HUBS]
+    custom = np.column_stack(
+        [
+            gap.round().to_numpy(),
+            rows[cov.AT_RISK_POP].round().to_numpy(),
+            rows[cov.POPULATION].round().to_numpy(),
+            hubs.fillna(-1).to_numpy(dtype=float),
+        ]
+    )
+    return go.Scatter(
+        x=need,
+        y=covered,
+        mode="markers+text",
+        # LCPs with nobody at risk sit in a pile at x = 0; their names go in the hover only.
+        text=[
+            html.escape(str(a)) if n > 0 or a in marked else ""
+            for a, n in zip(rows[cov.AREA], need, strict=True)
+        ],
+        hovertext=rows[cov.AREA].map(lambda a: html.escape(str(a))),
+        textposition="middle right",
+        textfont={"size": 13},
+        marker={
+            "size": sizes,
+            "color": colours,
+            # The five largest gaps differ in shape too, not only in colour (WCAG 1.4.1).
+            "symbol": ["diamond" if a in marked else "circle" for a in rows[cov.AREA]],
+            "opacity": 0.8,
+            "line": {"color": "#ffffff", "width": 1},
+        },
+        customdata=custom,
+        hovertemplate=(
+            "<b>%{hovertext}</b><br>At risk: %{x:.1f}% of residents"
+            "<br>Within reach: %{y:.1f}% of residents"
+            "<br>At-risk residents beyond reach: %{customdata[0]:,.0f}"
+            " of %{customdata[1]:,.0f}<br>Residents: %{customdata[2]:,.0f}"
+            "<br>Open hubs: %{customdata[3]:.0f}<extra></extra>"
+        ),
+        name="LCP",
+        showlegend=False,
+    )
+
+
+def _add_leeds_reference(fig: go.Figure, leeds: pd.Series | None) -> None:
+    """Dashed lines at Leeds' need and coverage, when a Leeds row with residents is given."""
+    if leeds is None or not leeds[cov.POPULATION] > 0:
+        return
+    lx = 100.0 * leeds[cov.AT_RISK_POP] / leeds[cov.POPULATION]
+    ly = float(leeds[cov.COVERED_PCT])
+    fig.add_vline(x=lx, line={"color": COLOUR_REF, "dash": "dash", "width": 1})
+    fig.add_hline(y=ly, line={"color": COLOUR_REF, "dash": "dash", "width": 1})
+    fig.add_annotation(x=lx, y=1.0, yref="paper", text="Leeds", showarrow=False, yanchor="bottom")
+
+
+def _add_high_need_label(fig: go.Figure) -> None:
+    """Name the lower-right corner: high need, low coverage."""
+    fig.add_annotation(
+        x=0.99,
+        y=0.02,
+        xref="paper",
+        yref="paper",
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        text="<b>High need, low coverage</b>",
+        # Darker than the dots: small text needs 4.5:1 on white (this is 5.5:1).
+        font={"size": FONT_SMALL, "color": "#B34700"},
+    )
+
+
 def build_need_coverage_scatter(
     summary: pd.DataFrame,
     leeds: pd.Series | None = None,
@@ -453,74 +528,9 @@ def build_need_coverage_scatter(
     """
     rows = summary[summary[cov.POPULATION] > 0]
     need = 100.0 * rows[cov.AT_RISK_POP] / rows[cov.POPULATION]
-    covered = rows[cov.COVERED_PCT].astype(float)
-    gap = rows[cov.UNCOVERED_AT_RISK_POP].astype(float)
-    marked = set(highlight)
-    colours = [COLOUR_GAP if a in marked else COLOUR_POINT for a in rows[cov.AREA]]
-    biggest = float(gap.max()) if len(gap) and gap.max() > 0 else 1.0
-    sizes = 12 + 36 * np.sqrt(gap.to_numpy() / biggest)
-    hubs = rows[cov.N_HUBS]
-    custom = np.column_stack(
-        [
-            gap.round().to_numpy(),
-            rows[cov.AT_RISK_POP].round().to_numpy(),
-            rows[cov.POPULATION].round().to_numpy(),
-            hubs.fillna(-1).to_numpy(dtype=float),
-        ]
-    )
-    fig = go.Figure(
-        go.Scatter(
-            x=need,
-            y=covered,
-            mode="markers+text",
-            # LCPs with nobody at risk sit in a pile at x = 0; their names go in the hover only.
-            text=[
-                html.escape(str(a)) if n > 0 or a in marked else ""
-                for a, n in zip(rows[cov.AREA], need, strict=True)
-            ],
-            hovertext=rows[cov.AREA].map(lambda a: html.escape(str(a))),
-            textposition="middle right",
-            textfont={"size": 13},
-            marker={
-                "size": sizes,
-                "color": colours,
-                # The five largest gaps differ in shape too, not only in colour (WCAG 1.4.1).
-                "symbol": ["diamond" if a in marked else "circle" for a in rows[cov.AREA]],
-                "opacity": 0.8,
-                "line": {"color": "#ffffff", "width": 1},
-            },
-            customdata=custom,
-            hovertemplate=(
-                "<b>%{hovertext}</b><br>At risk: %{x:.1f}% of residents"
-                "<br>Within reach: %{y:.1f}% of residents"
-                "<br>At-risk residents beyond reach: %{customdata[0]:,.0f}"
-                " of %{customdata[1]:,.0f}<br>Residents: %{customdata[2]:,.0f}"
-                "<br>Open hubs: %{customdata[3]:.0f}<extra></extra>"
-            ),
-            name="LCP",
-            showlegend=False,
-        )
-    )
-    if leeds is not None and leeds[cov.POPULATION] > 0:
-        lx = 100.0 * leeds[cov.AT_RISK_POP] / leeds[cov.POPULATION]
-        ly = float(leeds[cov.COVERED_PCT])
-        fig.add_vline(x=lx, line={"color": COLOUR_REF, "dash": "dash", "width": 1})
-        fig.add_hline(y=ly, line={"color": COLOUR_REF, "dash": "dash", "width": 1})
-        fig.add_annotation(
-            x=lx, y=1.0, yref="paper", text="Leeds", showarrow=False, yanchor="bottom"
-        )
-    fig.add_annotation(
-        x=0.99,
-        y=0.02,
-        xref="paper",
-        yref="paper",
-        xanchor="right",
-        yanchor="bottom",
-        showarrow=False,
-        text="<b>High need, low coverage</b>",
-        # Darker than the dots: small text needs 4.5:1 on white (this is 5.5:1).
-        font={"size": FONT_SMALL, "color": "#B34700"},
-    )
+    fig = go.Figure(_lcp_dots(rows, need, set(highlight)))
+    _add_leeds_reference(fig, leeds)
+    _add_high_need_label(fig)
     fig.update_layout(
         font={"size": FONT_SIZE},
         height=560,

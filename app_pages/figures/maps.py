@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import folium
 import geopandas as gpd
@@ -470,6 +470,85 @@ def _add_new_sites(m: folium.Map, sites: pd.DataFrame, rings_m: float | None) ->
     ).add_to(m)
 
 
+def _add_lsoa_layer(
+    m: folium.Map, data: dict, colours: list[str], label: str, with_decile: bool
+) -> None:
+    """The LSOA choropleth: styling and tooltips run in the browser from a few properties.
+
+    Python never loops to build per-feature styles and the page carries compact encoded shapes.
+    """
+    EncodedPolygons(data, _lsoa_style_js(colours), _lsoa_tooltip_js(label, with_decile)).add_to(m)
+
+
+def _add_outline_layers(
+    m: folium.Map,
+    wards: gpd.GeoDataFrame | None,
+    lcp_outlines: gpd.GeoDataFrame | None,
+    outline: gpd.GeoDataFrame | None,
+) -> list[str]:
+    """Ward (white), LCP (black, dashed unless official/described) and Leeds outlines.
+
+    Returns the legend notes they need.
+    """
+    notes = []
+    if wards is not None:
+        EncodedPolygons(
+            encoded_features(wards), _outline_style_js("#ffffff", 1.2), interactive=False
+        ).add_to(m)
+    if lcp_outlines is not None:
+        props = [{"s": s} for s in lcp_outlines[c.LCP_STATUS]]
+        EncodedPolygons(
+            encoded_features(lcp_outlines, props),
+            _outline_style_js("#000000", 2.5, solid_statuses=("described", "official")),
+            interactive=False,
+        ).add_to(m)
+        notes.append(
+            "Solid black: LCP footprint official or as publicly described; dashed: approximate or "
+            "provisional (not official)"
+        )
+    if outline is not None:
+        EncodedPolygons(
+            encoded_features(outline), _outline_style_js("#000000", 3), interactive=False
+        ).add_to(m)
+    return notes
+
+
+def _add_point_layers(
+    m: folium.Map,
+    hubs: pd.DataFrame | None,
+    new_sites: pd.DataFrame | None,
+    rings_m: float | None,
+) -> list[str]:
+    """Hub markers and recommended new sites (with rings); returns their legend notes."""
+    notes = []
+    if hubs is not None and len(hubs):
+        _add_hub_markers(m, hubs, rings_m)
+        notes.append(
+            f'<span style="background:{REAL_HUB_COLOUR};border-radius:8px"></span>hub'
+            f' &nbsp; <span style="background:{SAMPLE_HUB_COLOUR};border:2px dashed #000;'
+            'border-radius:8px"></span>sample hub (illustrative, dashed outline)'
+        )
+    if new_sites is not None and len(new_sites):
+        _add_new_sites(m, new_sites, rings_m)
+        notes.append(
+            f'<span style="background:{NEW_SITE_COLOUR};border:2px solid #000;border-radius:8px">'
+            "</span>recommended new site"
+        )
+    return notes
+
+
+def _class_labels(edges: Sequence[float]) -> list[str]:
+    """Legend labels of the colour classes: 'lo – hi' ranges, or the levels when discrete."""
+    if len(edges) > 1 and len(set(edges)) == len(edges) - 1:  # discrete levels (e.g. deciles)
+        return [format_value(v) for v in edges[:-1]]
+    if len(edges) > 1:
+        return [
+            f"{format_value(lo)} – {format_value(hi)}"
+            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        ]
+    return ["no data"]
+
+
 def build_hub_map(
     shapes: gpd.GeoDataFrame,
     table: pd.DataFrame,
@@ -527,68 +606,16 @@ def build_hub_map(
     highlight_set = set(highlight) if highlight is not None else set()
     data = lsoa_features(shapes, table, value_col, decile_col, highlight_set)
     _, edges = classify(table[value_col])
-    n_classes = max(len(edges) - 1, 1)
-    colours = class_colours(n_classes, higher_is_worse)
-
-    fields = [_P_CODE, _P_NAME, _P_MSOA, _P_WARD, _P_VALUE]
-    aliases = ["LSOA code", "LSOA name", "Neighbourhood (MSOA)", "Ward", label]
-    if decile_col is not None:
-        fields.append(_P_DECILE)
-        aliases.append("National decile (1 = most deprived)")
-    # Styling and tooltips run in the browser from each feature's few properties, so Python
-    # never loops to build per-feature styles and the page carries compact encoded shapes.
-    EncodedPolygons(
-        data, _lsoa_style_js(colours), _lsoa_tooltip_js(label, decile_col is not None)
-    ).add_to(m)
-    if wards is not None:
-        EncodedPolygons(
-            encoded_features(wards), _outline_style_js("#ffffff", 1.2), interactive=False
-        ).add_to(m)
-    notes = []
-    if lcp_outlines is not None:
-        props = [{"s": s} for s in lcp_outlines[c.LCP_STATUS]]
-        EncodedPolygons(
-            encoded_features(lcp_outlines, props),
-            _outline_style_js("#000000", 2.5, solid_statuses=("described", "official")),
-            interactive=False,
-        ).add_to(m)
-        notes.append(
-            "Solid black: LCP footprint official or as publicly described; dashed: approximate or "
-            "provisional (not official)"
-        )
-    if outline is not None:
-        EncodedPolygons(
-            encoded_features(outline), _outline_style_js("#000000", 3), interactive=False
-        ).add_to(m)
-    if hubs is not None and len(hubs):
-        _add_hub_markers(m, hubs, rings_m)
-        notes.append(
-            f'<span style="background:{REAL_HUB_COLOUR};border-radius:8px"></span>hub'
-            f' &nbsp; <span style="background:{SAMPLE_HUB_COLOUR};border:2px dashed #000;'
-            'border-radius:8px"></span>sample hub (illustrative, dashed outline)'
-        )
-    if new_sites is not None and len(new_sites):
-        _add_new_sites(m, new_sites, rings_m)
-        notes.append(
-            f'<span style="background:{NEW_SITE_COLOUR};border:2px solid #000;border-radius:8px">'
-            "</span>recommended new site"
-        )
+    colours = class_colours(max(len(edges) - 1, 1), higher_is_worse)
+    _add_lsoa_layer(m, data, colours, label, decile_col is not None)
+    notes = _add_outline_layers(m, wards, lcp_outlines, outline)
+    notes += _add_point_layers(m, hubs, new_sites, rings_m)
     if highlight_set:
         notes.append(
             f'<span style="background:#fff;border:3px solid {HIGHLIGHT_COLOUR}"></span>'
             "high need, most residents beyond reach"
         )
-
-    labels = (
-        [
-            f"{format_value(lo)} – {format_value(hi)}"
-            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
-        ]
-        if len(edges) > 1
-        else ["no data"]
-    )
-    if len(edges) > 1 and len(set(edges)) == len(edges) - 1:  # discrete levels (e.g. deciles)
-        labels = [format_value(v) for v in edges[:-1]]
+    labels = _class_labels(edges)
     _legend_element(label, labels, colours[: len(labels)], notes).add_to(m)
     if base_tiles:
         folium.LayerControl(collapsed=True).add_to(m)

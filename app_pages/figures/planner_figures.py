@@ -95,6 +95,99 @@ def _layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
     return fig
 
 
+def _add_curve_traces(fig: go.Figure, curve: pd.DataFrame, unit: str) -> None:
+    """Bars of what each new hub adds (primary axis) and the cumulative % line (secondary)."""
+    k = curve["k"].to_numpy()
+    # Plotly draws the secondary axis on top, so the line goes there (shown on the left) and
+    # the bars on the primary axis (shown on the right) stay behind it.
+    fig.add_trace(
+        go.Bar(
+            x=k[1:],
+            y=curve["added_weight"].to_numpy(dtype=float)[1:],
+            name=f"{unit.capitalize()} added by that hub",
+            marker_color=COLOUR_ADDED,
+            hovertemplate="%{y:,.0f} added<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=k,
+            y=curve["reached_share"].to_numpy(dtype=float) * 100,
+            mode="lines+markers",
+            name=f"% of {unit} reached",
+            line={"color": COLOUR_CURVE, "width": 3},
+            marker={"size": 9},
+            customdata=curve["reached_weight"].to_numpy(dtype=float),
+            hovertemplate="%{y:.1f}% reached (%{customdata:,.0f})<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+
+
+def _add_chosen_k(fig: go.Figure, curve: pd.DataFrame, chosen_k: int | None) -> None:
+    """A large diamond on the curve at the k the recommendation used (if on the curve)."""
+    k = curve["k"].to_numpy()
+    if chosen_k is None or chosen_k not in set(k.tolist()):
+        return
+    share = curve["reached_share"].to_numpy(dtype=float) * 100
+    i = int(np.flatnonzero(k == chosen_k)[0])
+    fig.add_trace(
+        go.Scatter(
+            x=[chosen_k],
+            y=[share[i]],
+            mode="markers",
+            name=f"Recommended: {chosen_k} new hub{'s' if chosen_k != 1 else ''}",
+            marker={"size": 16, "symbol": "diamond", "color": COLOUR_CHOSEN},
+            hoverinfo="skip",
+        ),
+        secondary_y=True,
+    )
+
+
+def _add_target(fig: go.Figure, target_share: float | None) -> None:
+    """The planner's target share as a dashed, labelled line (if given)."""
+    if target_share is None:
+        return
+    fig.add_hline(
+        y=target_share * 100,
+        line={"dash": "dash", "color": COLOUR_TARGET},
+        secondary_y=True,
+    )
+    fig.add_annotation(
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=target_share * 100,
+        yref="y2",
+        yanchor="bottom",
+        text=f"target {target_share:.0%}",
+        showarrow=False,
+        font={"color": COLOUR_TARGET},
+    )
+
+
+def _curve_axes(fig: go.Figure, unit: str) -> None:
+    """% reached on the left (0-100%), what each hub adds on the right, k along the bottom."""
+    fig.update_yaxes(
+        title_text=f"% of {unit} reached",
+        range=[0, 104],
+        tickmode="array",
+        tickvals=[0, 20, 40, 60, 80, 100],
+        ticktext=["0%", "20%", "40%", "60%", "80%", "100%"],
+        secondary_y=True,
+        side="left",
+    )
+    fig.update_yaxes(
+        title_text="Added by each new hub",
+        secondary_y=False,
+        showgrid=False,
+        side="right",
+        rangemode="tozero",
+    )
+    fig.update_xaxes(title_text="Number of new hubs (0 = existing hubs only)", dtick=1)
+
+
 def coverage_curve_figure(
     curve: pd.DataFrame,
     objective: str,
@@ -121,81 +214,11 @@ def coverage_curve_figure(
         Bars: people each extra hub adds (right axis); line: cumulative % reached (left axis).
     """
     unit = objective_unit(objective)
-    k = curve["k"].to_numpy()
-    share = curve["reached_share"].to_numpy(dtype=float) * 100
-    # Plotly draws the secondary axis on top, so the line goes there (shown on the left) and
-    # the bars on the primary axis (shown on the right) stay behind it.
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=k[1:],
-            y=curve["added_weight"].to_numpy(dtype=float)[1:],
-            name=f"{unit.capitalize()} added by that hub",
-            marker_color=COLOUR_ADDED,
-            hovertemplate="%{y:,.0f} added<extra></extra>",
-        ),
-        secondary_y=False,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=k,
-            y=share,
-            mode="lines+markers",
-            name=f"% of {unit} reached",
-            line={"color": COLOUR_CURVE, "width": 3},
-            marker={"size": 9},
-            customdata=curve["reached_weight"].to_numpy(dtype=float),
-            hovertemplate="%{y:.1f}% reached (%{customdata:,.0f})<extra></extra>",
-        ),
-        secondary_y=True,
-    )
-    if chosen_k is not None and chosen_k in set(k.tolist()):
-        i = int(np.flatnonzero(k == chosen_k)[0])
-        fig.add_trace(
-            go.Scatter(
-                x=[chosen_k],
-                y=[share[i]],
-                mode="markers",
-                name=f"Recommended: {chosen_k} new hub{'s' if chosen_k != 1 else ''}",
-                marker={"size": 16, "symbol": "diamond", "color": COLOUR_CHOSEN},
-                hoverinfo="skip",
-            ),
-            secondary_y=True,
-        )
-    if target_share is not None:
-        fig.add_hline(
-            y=target_share * 100,
-            line={"dash": "dash", "color": COLOUR_TARGET},
-            secondary_y=True,
-        )
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=target_share * 100,
-            yref="y2",
-            yanchor="bottom",
-            text=f"target {target_share:.0%}",
-            showarrow=False,
-            font={"color": COLOUR_TARGET},
-        )
-    fig.update_yaxes(
-        title_text=f"% of {unit} reached",
-        range=[0, 104],
-        tickmode="array",
-        tickvals=[0, 20, 40, 60, 80, 100],
-        ticktext=["0%", "20%", "40%", "60%", "80%", "100%"],
-        secondary_y=True,
-        side="left",
-    )
-    fig.update_yaxes(
-        title_text="Added by each new hub",
-        secondary_y=False,
-        showgrid=False,
-        side="right",
-        rangemode="tozero",
-    )
-    fig.update_xaxes(title_text="Number of new hubs (0 = existing hubs only)", dtick=1)
+    _add_curve_traces(fig, curve, unit)
+    _add_chosen_k(fig, curve, chosen_k)
+    _add_target(fig, target_share)
+    _curve_axes(fig, unit)
     return _layout(fig, "Diminishing returns: coverage as new hubs are added")
 
 
@@ -382,6 +405,57 @@ def scenario_label(scenario: Mapping[str, Any], objectives: Mapping[str, str]) -
     )
 
 
+def _setting_rows(
+    ins: list[Mapping[str, Any]], sums: list[Mapping[str, Any]], objectives: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Comparison rows for what each scenario asked for (area, objective, k, radius...)."""
+    return {
+        "Area": [str(i["area"]) for i in ins],
+        "Maximising": [objectives.get(i["objective"], i["objective"]) for i in ins],
+        "New hubs asked for (k)": [str(i["k"]) for i in ins],
+        "New hubs placed": [str(s.get("n_sites", "")) for s in sums],
+        "Reach radius": [f"{int(i['radius_m']):,} m" for i in ins],
+        "Candidate sites": [str(i["candidates"]) for i in ins],
+        "Existing hubs kept": [
+            f"{s.get('n_existing_hubs', 0)}"
+            + (f" ({s['n_sample_hubs']} sample)" if s.get("n_sample_hubs") else "")
+            for s in sums
+        ],
+    }
+
+
+def _target_cell(needed: Mapping[str, Any]) -> str:
+    """'80%: 3' (hubs needed for the target), '80%: not reachable', or '–' without a target."""
+    if needed.get("target_share") is None:
+        return "–"
+    return f"{needed['target_share']:.0%}: " + (
+        "not reachable" if needed.get("n_sites") is None else str(needed["n_sites"])
+    )
+
+
+def _result_rows(
+    sums: list[Mapping[str, Any]], needs: list[Mapping[str, Any]], units: list[str]
+) -> dict[str, list[str]]:
+    """Comparison rows for what each scenario reaches, and the hubs its target needs."""
+    return {
+        "Total to reach": [
+            f"{_people(s['total_weight'])} {u}" for s, u in zip(sums, units, strict=True)
+        ],
+        "Reached by existing hubs": [
+            f"{_people(s['before_weight'])} ({s['before_share']:.1%})" for s in sums
+        ],
+        "Reached with new hubs": [
+            f"{_people(s['after_weight'])} ({s['after_share']:.1%})" for s in sums
+        ],
+        "Newly reached": [
+            f"+{_people(s['after_weight'] - s['before_weight'])} "
+            f"(+{(s['after_share'] - s['before_share']) * 100:.1f} points)"
+            for s in sums
+        ],
+        "New hubs for target": [_target_cell(n) for n in needs],
+    }
+
+
 def comparison_table(
     scenarios: Mapping[str, Mapping[str, Any]], objectives: Mapping[str, str]
 ) -> pd.DataFrame:
@@ -394,65 +468,19 @@ def comparison_table(
     objectives : mapping
         Objective key -> label (geo.sites.OBJECTIVES).
     """
-    rows: dict[str, list[str]] = {}
-
-    def add(measure: str, values: list[str]) -> None:
-        rows[measure] = values
-
     cols = list(scenarios)
     ins = [scenarios[n]["inputs"] for n in cols]
     sums = [scenarios[n]["summary"] for n in cols]
     needs = [scenarios[n].get("needed") or {} for n in cols]
     units = [objective_unit(i["objective"]) for i in ins]
-    add("Area", [str(i["area"]) for i in ins])
-    add("Maximising", [objectives.get(i["objective"], i["objective"]) for i in ins])
-    add("New hubs asked for (k)", [str(i["k"]) for i in ins])
-    add("New hubs placed", [str(s.get("n_sites", "")) for s in sums])
-    add("Reach radius", [f"{int(i['radius_m']):,} m" for i in ins])
-    add("Candidate sites", [str(i["candidates"]) for i in ins])
-    add(
-        "Existing hubs kept",
-        [
-            f"{s.get('n_existing_hubs', 0)}"
-            + (f" ({s['n_sample_hubs']} sample)" if s.get("n_sample_hubs") else "")
-            for s in sums
+    rows = {
+        **_setting_rows(ins, sums, objectives),
+        **_result_rows(sums, needs, units),
+        "Recommended sites": [
+            ", ".join(str(s) for s in scenarios[n]["sites"]["site"].tolist()) for n in cols
         ],
-    )
-    add(
-        "Total to reach",
-        [f"{_people(s['total_weight'])} {u}" for s, u in zip(sums, units, strict=True)],
-    )
-    add(
-        "Reached by existing hubs",
-        [f"{_people(s['before_weight'])} ({s['before_share']:.1%})" for s in sums],
-    )
-    add(
-        "Reached with new hubs",
-        [f"{_people(s['after_weight'])} ({s['after_share']:.1%})" for s in sums],
-    )
-    add(
-        "Newly reached",
-        [
-            f"+{_people(s['after_weight'] - s['before_weight'])} "
-            f"(+{(s['after_share'] - s['before_share']) * 100:.1f} points)"
-            for s in sums
-        ],
-    )
-    add(
-        "New hubs for target",
-        [
-            "–"
-            if n.get("target_share") is None
-            else f"{n['target_share']:.0%}: "
-            + ("not reachable" if n.get("n_sites") is None else str(n["n_sites"]))
-            for n in needs
-        ],
-    )
-    add(
-        "Recommended sites",
-        [", ".join(str(s) for s in scenarios[n]["sites"]["site"].tolist()) for n in cols],
-    )
-    add("Saved", [str(scenarios[n].get("saved_at", "")) for n in cols])
+        "Saved": [str(scenarios[n].get("saved_at", "")) for n in cols],
+    }
     out = pd.DataFrame(rows, index=cols).T
     out.index.name = "Measure"
     return out.reset_index()

@@ -190,3 +190,5 @@ def test_scenarios_save_reopen_and_compare():
     assert list(comparison.columns) == ["Measure", "Three in Cross Gates", "One in Cross Gates"]
     row = comparison.set_index("Measure").loc["New hubs placed"]
     assert list(row) == ["3", "1"]
+    summary = [m.value for m in at.markdown if "reaches the largest share" in m.value]
+    assert summary and "with 3 new hubs" in summary[0] and "with 1 new hub;" in summary[0]

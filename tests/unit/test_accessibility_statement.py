@@ -1,6 +1,6 @@
 """The accessibility statement has every part the 2018 regulations ask for."""
 
-from utils.accessibility import DEFAULT_CONTACT, TESTED_ON, statement_markdown
+from app_pages.figures.accessibility import DEFAULT_CONTACT, TESTED_ON, statement_markdown
 
 
 def test_statement_says_what_meets_what_does_not_how_tested_and_how_to_report():

@@ -4,8 +4,8 @@ import pytest
 
 from app_pages.common import A11Y_CSS
 from app_pages.figures import maps
+from app_pages.figures.accessibility import contrast_ratio
 from utils import constants as c
-from utils.accessibility import contrast_ratio
 
 WHITE, SIDEBAR = "#ffffff", "#f0f2f6"
 

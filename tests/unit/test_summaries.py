@@ -4,8 +4,8 @@ from datetime import date
 
 import pandas as pd
 
+from app_pages.figures import summaries as s
 from utils import constants as c
-from utils import summaries as s
 
 
 def lcp_table(gaps=(9607.4, 1200.0, 0.0)):
@@ -182,4 +182,59 @@ def test_hub_tables_and_summary_name_samples_in_words():
     assert s.open_hubs_table(hubs)["Kind"].tolist() == ["real hub", "illustrative sample"]
     assert s.hubs_map_summary(hubs, "Leeds") == (
         "2 open hubs shown in Leeds: 1 real and 1 illustrative samples (dashed outlines)."
+    )
+
+
+def test_network_summary_agrees_in_number_for_one_hub():
+    hubs = pd.DataFrame({c.HUB_SAMPLE: [True]})
+    assert s.network_summary(hubs, 1, date(2023, 4, 1), 800) == (
+        "On 1 Apr 2023, 1 hub was open (1 illustrative sample); 1 at-risk neighbourhood "
+        "had no hub within 800 m."
+    )
+    none = pd.DataFrame({c.HUB_SAMPLE: []})
+    assert s.network_summary(none, 0, date(2023, 4, 1), 800).startswith(
+        "On 1 Apr 2023, 0 hubs were open; 0 at-risk neighbourhoods"
+    )
+
+
+def _scenario(shares, objective="at_risk"):
+    curve = pd.DataFrame({"k": range(len(shares)), "reached_share": shares})
+    return {"curve": curve, "inputs": {"objective": objective}}
+
+
+def test_comparison_summary_states_each_curve_and_the_leader():
+    pair = {"Three": _scenario([0.488, 0.666, 0.7, 0.757]), "One": _scenario([0.488, 0.666])}
+    assert s.comparison_summary(pair) == (
+        "Three reaches 48.8% of at-risk residents with existing hubs and 75.7% with 3 new hubs; "
+        "One reaches 48.8% of at-risk residents with existing hubs and 66.6% with 1 new hub; "
+        "Three reaches the largest share."
+    )
+
+
+def test_comparison_summary_ties_empty_curves_and_other_objectives():
+    tie = {"A": _scenario([0.5, 0.6]), "B": _scenario([0.4, 0.6], objective="total")}
+    assert s.comparison_summary(tie) == (
+        "A reaches 50.0% of at-risk residents with existing hubs and 60.0% with 1 new hub; "
+        "B reaches 40.0% of people with existing hubs and 60.0% with 1 new hub; "
+        "they reach the same share."
+    )
+    empty = {"A": _scenario([]), "B": _scenario([0.1, 0.2])}
+    assert s.comparison_summary(empty) == (
+        "A has no coverage curve; B reaches 10.0% of at-risk residents with existing hubs and "
+        "20.0% with 1 new hub."
+    )
+    assert s.comparison_summary({}) == "No scenarios to compare."
+
+
+def test_growth_summary_names_one_illustrative_sample_in_the_singular():
+    series = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2020-01-01", "2024-05-01"]),
+            "group": ["A", "A"],
+            "open_hubs": [1, 2],
+            "open_sample": [0, 1],
+        }
+    )
+    assert s.growth_summary(series) == (
+        "Open hubs grew from 1 in Jan 2020 to 2 in May 2024 (1 of them an illustrative sample)."
     )

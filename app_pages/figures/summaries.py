@@ -6,10 +6,13 @@ and the picture always carry the same numbers. Pure: no streamlit, no data readi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
+from app_pages.figures.planner_figures import objective_unit
 from utils import constants as c
 
 
@@ -24,6 +27,11 @@ def _v(value: float) -> str:
     if value.is_integer():
         return f"{int(value):,}"
     return f"{value:,.3f}" if abs(value) < 1 else f"{value:,.1f}"
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    """'1 hub was', '3 hubs were': a whole count with the noun (and verb) agreeing."""
+    return f"{n:,} {singular if n == 1 else plural}"
 
 
 def _month(value: object) -> str:
@@ -136,7 +144,12 @@ def growth_summary(series: pd.DataFrame) -> str:
         f"{_n(now['open_hubs'])} in {_month(end)}"
     )
     if now["open_sample"]:
-        text += f" ({_n(now['open_sample'])} of them illustrative samples)"
+        n_sample = round(float(now["open_sample"]))
+        text += (
+            " (1 of them an illustrative sample)"
+            if n_sample == 1
+            else f" ({_n(n_sample)} of them illustrative samples)"
+        )
     if totals.loc[peak_month, "open_hubs"] > now["open_hubs"]:
         text += f"; the most open at once was {_n(totals['open_hubs'].max())}"
     return text + "."
@@ -147,10 +160,14 @@ def network_summary(open_hubs: pd.DataFrame, n_gaps: int, as_of: date, radius_m:
     n_sample = (
         int(open_hubs[c.HUB_SAMPLE].fillna(False).astype(bool).sum()) if len(open_hubs) else 0
     )
-    sample = f" ({n_sample} illustrative samples)" if n_sample else ""
+    sample = (
+        f" ({_count(n_sample, 'illustrative sample', 'illustrative samples')})" if n_sample else ""
+    )
+    hubs = _count(len(open_hubs), "hub was", "hubs were")
+    gaps = _count(n_gaps, "at-risk neighbourhood", "at-risk neighbourhoods")
     return (
-        f"On {as_of.day} {as_of:%b %Y}, {len(open_hubs):,} hubs were open{sample}; "
-        f"{n_gaps:,} at-risk neighbourhoods had no hub within {radius_m:,} m."
+        f"On {as_of.day} {as_of:%b %Y}, {hubs} open{sample}; "
+        f"{gaps} had no hub within {radius_m:,} m."
     )
 
 
@@ -228,6 +245,44 @@ def curve_summary(curve: pd.DataFrame, unit: str) -> str:
         f"With today's hubs {100 * float(first['reached_share']):.1f}% of {unit} are reached; "
         f"with {int(last['k'])} new hub(s), {100 * float(last['reached_share']):.1f}%."
     )
+
+
+def comparison_summary(scenarios: Mapping[str, Mapping[str, Any]]) -> str:
+    """Saved scenarios compared: each one's share reached with no new hub and with its most hubs.
+
+    Parameters
+    ----------
+    scenarios
+        Scenario name -> parsed scenario (``planner_figures.parse_scenario``), as given to
+        ``planner_figures.comparison_figure``: the sentence states the ends of its curves.
+    """
+    parts, best = [], []
+    for name, scenario in scenarios.items():
+        curve, unit = scenario["curve"], objective_unit(scenario["inputs"]["objective"])
+        if curve.empty:
+            parts.append(f"{name} has no coverage curve")
+            continue
+        first, last = curve.iloc[0], curve.iloc[-1]
+        k, after = int(last["k"]), 100 * float(last["reached_share"])
+        parts.append(
+            f"{name} reaches {100 * float(first['reached_share']):.1f}% of {unit} with existing "
+            f"hubs and {after:.1f}% with {_count(k, 'new hub', 'new hubs')}"
+        )
+        best.append((round(after, 1), name))
+    if not parts:
+        return "No scenarios to compare."
+    text = "; ".join(parts)
+    if len(best) > 1:
+        top = max(value for value, _ in best)
+        leaders = [name for value, name in best if value == top]
+        text += (
+            f"; {leaders[0]} reaches the largest share."
+            if len(leaders) == 1
+            else "; they reach the same share."
+        )
+    else:
+        text += "."
+    return text
 
 
 def curve_table(curve: pd.DataFrame) -> pd.DataFrame:
