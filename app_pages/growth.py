@@ -13,10 +13,11 @@ from utils import constants as c
 from utils import growth as g
 from utils import summaries
 from utils.text import md
-from utils.view_state import ParamSpec, decode_params
+from utils.view_state import ParamSpec
 
 DATE_KEY = "growth_date"
 DATE_PARAM = "date"
+DATE_MEMORY = "growth_view"
 
 view = common.shared_view()
 demo = common.demo_mode()
@@ -83,6 +84,10 @@ def _label(day: date) -> str:
     return f"today ({day.day} {day:%b %Y})" if day == today else f"{day:%b %Y}"
 
 
+def _month(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
 def _parse_month(raw: str) -> date:
     return datetime.strptime(raw.strip(), "%Y-%m").date()
 
@@ -90,25 +95,23 @@ def _parse_month(raw: str) -> date:
 @st.fragment
 def network_as_of() -> None:
     """Date slider and map; a fragment, so moving the slider redraws only this part."""
-    if st.session_state.get(DATE_KEY) not in options:
-        # First visit (or the register changed): take the date from the link if it is usable.
-        spec = ParamSpec(DATE_PARAM, today, _parse_month, lambda d: d in options, "date")
-        values, notices = decode_params(st.query_params.to_dict(), [spec])
-        st.session_state[DATE_KEY] = values[DATE_PARAM]
-        if notices:
-            st.warning(
-                f"The link's date “{md(st.query_params.get(DATE_PARAM))}” is not a month of the "
-                f"network's life (use YYYY-MM, {options[0]:%Y-%m} to {today:%Y-%m}); "
-                "showing today instead."
-            )
+    spec = ParamSpec(
+        DATE_PARAM, today, _parse_month, lambda d: d in options, "date", encode=_month
+    )
+    # First visit (or the register changed): take the date from the link if it is usable.
+    url = common.url_view([spec], DATE_MEMORY, reread=st.session_state.get(DATE_KEY) not in options)
+    if url.from_url:
+        st.session_state[DATE_KEY] = url.values[DATE_PARAM]
+    if url.notices:
+        st.warning(
+            f"The link's date “{md(st.query_params.get(DATE_PARAM))}” is not a month of the "
+            f"network's life (use YYYY-MM, {options[0]:%Y-%m} to {today:%Y-%m}); "
+            "showing today instead."
+        )
     as_of = st.select_slider(
         "Show the network as of", options=options, format_func=_label, key=DATE_KEY
     )
-    if as_of == today:
-        if DATE_PARAM in st.query_params:
-            del st.query_params[DATE_PARAM]
-    elif st.query_params.get(DATE_PARAM) != f"{as_of:%Y-%m}":
-        st.query_params[DATE_PARAM] = f"{as_of:%Y-%m}"
+    common.keep_view([spec], DATE_MEMORY, {DATE_PARAM: as_of})
 
     indicator = view["ind"]
     label = c.INDICATORS[indicator][0]
