@@ -244,6 +244,23 @@ def csv_download(
     )
 
 
+def figure_table(
+    title: str,
+    table: pd.DataFrame,
+    key: str,
+    filename: str | None = None,
+    download_key: str | None = None,
+) -> None:
+    """The numbers behind a map or chart, in an expander (nothing is only in a picture).
+
+    With ``filename``, CSV and XLSX downloads of the table follow it (see ``csv_download``).
+    """
+    with st.expander(title):
+        st.dataframe(table, hide_index=True, width="stretch", key=key)
+        if filename is not None:
+            csv_download(table, filename, key=download_key)
+
+
 def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs") -> None:
     """Draw a folium map (or its ``map_document`` page) in Streamlit's own iframe element.
 

@@ -66,6 +66,13 @@ def current_settings() -> dict:
     }
 
 
+def count_table(table, key: str, where=st) -> None:
+    """A table whose whole-number counts show thousands separators."""
+    where.dataframe(
+        table, hide_index=True, width="stretch", column_config=thousands(table), key=key
+    )
+
+
 def thousands(table) -> dict:
     """Column settings showing whole-number counts with thousands separators."""
     return {
@@ -162,13 +169,7 @@ lcp_table = gf.lcp_gap_table(ranked)
 if area != ALL_LEEDS:
     rank = int(ranked.loc[ranked[AREA] == area, GAP_RANK].iloc[0])
     st.markdown(f"**{md(area)}** ranks **{rank} of {len(ranked)}**.")
-st.dataframe(
-    lcp_table,
-    hide_index=True,
-    width="stretch",
-    column_config=thousands(lcp_table),
-    key="gaps_lcp_table",
-)
+count_table(lcp_table, "gaps_lcp_table")
 common.csv_download(lcp_table, f"leeds_lcp_gaps_{radius}m_{at_risk}.csv", key="gaps_lcp_download")
 
 common.figure_summary(summaries.lcp_gap_summary(lcp_table))
@@ -200,13 +201,7 @@ for tab, group, name in (
     (by_lcp, c.LCP, "lcp"),
 ):
     equity = gf.equity_table(coverage, group)
-    tab.dataframe(
-        equity,
-        hide_index=True,
-        width="stretch",
-        column_config=thousands(equity),
-        key=f"gaps_equity_{name}_table",
-    )
+    count_table(equity, f"gaps_equity_{name}_table", where=tab)
     with tab:
         common.csv_download(
             equity,
@@ -224,13 +219,7 @@ st.caption(
 )
 lsoa_table = gf.lsoa_gap_table(lsoa_gaps)
 if len(lsoa_table):
-    st.dataframe(
-        lsoa_table,
-        hide_index=True,
-        width="stretch",
-        column_config=thousands(lsoa_table),
-        key="gaps_lsoa_table",
-    )
+    count_table(lsoa_table, "gaps_lsoa_table")
 else:
     st.success(f"Every at-risk LSOA in {where} is within {radius:,} m of an open hub.")
 common.csv_download(

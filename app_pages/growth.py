@@ -136,13 +136,11 @@ def network_as_of() -> None:
         f"Shading: {label}."
     )
     common.sample_hub_notice(open_hubs)
-    with st.expander("Table: the hubs open on this date"):
-        st.dataframe(
-            summaries.open_hubs_table(open_hubs),
-            hide_index=True,
-            width="stretch",
-            key="growth_open_table",
-        )
+    common.figure_table(
+        "Table: the hubs open on this date",
+        summaries.open_hubs_table(open_hubs),
+        key="growth_open_table",
+    )
 
 
 network_as_of()
@@ -209,11 +207,13 @@ st.caption(
     "Reach is measured where people live: each neighbourhood's residents are split equally over "
     "its residential postcodes, and those within the straight-line radius of an open hub count."
 )
-with st.expander("Table: coverage each month, Leeds and every LCP"):
-    st.dataframe(over_time, hide_index=True, width="stretch", key="growth_coverage_table")
-    common.csv_download(
-        over_time, f"leeds_coverage_by_month_{radius}m.csv", key="growth_coverage_download"
-    )
+common.figure_table(
+    "Table: coverage each month, Leeds and every LCP",
+    over_time,
+    key="growth_coverage_table",
+    filename=f"leeds_coverage_by_month_{radius}m.csv",
+    download_key="growth_coverage_download",
+)
 
 # --- Deprivation change --------------------------------------------------------------------------
 st.subheader("Context: change in deprivation, IMD 2019 → 2025")
@@ -229,6 +229,10 @@ st.caption(
     "IoD 2019 ranks were carried to 2021 neighbourhoods through the ONS 2011→2021 LSOA lookup. "
     f"Sources: {c.SOURCE_IOD2025}; English Indices of Deprivation 2019; {c.SOURCE_POP2022}."
 )
-with st.expander("Table: deprivation change per LCP"):
-    st.dataframe(change, hide_index=True, width="stretch", key="growth_deprivation_table")
-    common.csv_download(change, "leeds_imd_change_by_lcp.csv", key="growth_deprivation_download")
+common.figure_table(
+    "Table: deprivation change per LCP",
+    change,
+    key="growth_deprivation_table",
+    filename="leeds_imd_change_by_lcp.csv",
+    download_key="growth_deprivation_download",
+)

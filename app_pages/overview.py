@@ -79,8 +79,9 @@ fmap = build_hub_map(
     **loaders.MAP_ASSETS,
 )
 common.show_map(fmap, height=460)
-with st.expander("Table: the map's IMD 2025 score for every neighbourhood"):
-    st.dataframe(imd_table, hide_index=True, width="stretch", key="overview_map_table")
+common.figure_table(
+    "Table: the map's IMD 2025 score for every neighbourhood", imd_table, key="overview_map_table"
+)
 common.sample_hub_notice(hubs)
 st.caption(f"Sources: {c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}.")
 

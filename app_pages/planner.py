@@ -254,13 +254,11 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         width="stretch",
         key="planner_curve",
     )
-    with st.expander("Table: the coverage curve's numbers"):
-        st.dataframe(
-            summaries.curve_table(curve),
-            hide_index=True,
-            width="stretch",
-            key="planner_curve_table",
-        )
+    common.figure_table(
+        "Table: the coverage curve's numbers",
+        summaries.curve_table(curve),
+        key="planner_curve_table",
+    )
     with st.expander("Solver details"):
         if rec.model_shape == (0, 0):
             st.write(
