@@ -227,6 +227,20 @@ def _update(change: Callable, reason: str, action: str, done: str) -> None:
     )
 
 
+def _incomplete(reason: str, choice: object = "", choose: str = "") -> bool:
+    """Say what a change still needs (``choose`` names the choice); True when anything is missing.
+
+    Every change to the register needs a reason (it is kept in the history).
+    """
+    if choice is None:
+        st.error(f"Choose {choose}.")
+        return True
+    if not reason.strip():
+        st.error("Give a reason for the change (it is kept in the history).")
+        return True
+    return False
+
+
 def _show_errors(errors: list, what: str, key: str) -> None:
     st.error(
         f"{what}: {len(errors)} problem(s) below. Nothing was changed; the register in force "
@@ -394,9 +408,7 @@ def _add_hub(reg: _Register) -> None:
                 f"The hub was not added (it would be row {len(candidate) + 1})",
                 "hubs_add_errors",
             )
-        elif not s["hubs_add_reason"].strip():
-            st.error("Give a reason for the change (it is kept in the history).")
-        else:
+        elif not _incomplete(s["hubs_add_reason"]):
             s["hubs_add_clear"] = True
             # Added to the register as saved at that moment, not to the copy on this page.
             _update(
@@ -429,11 +441,7 @@ def _close_hub(reg: _Register) -> None:
         close_reason = _reason("hubs_close_reason")
         close = st.form_submit_button("Close hub", key="hubs_close_submit", disabled=read_only)
     if close:
-        if hub_id is None:
-            st.error("Choose the hub to close.")
-        elif not close_reason.strip():
-            st.error("Give a reason for the change (it is kept in the history).")
-        else:
+        if not _incomplete(close_reason, hub_id, "the hub to close"):
             valid, errors = loaders.check_register(_with_closure(stored, hub_id, closed_on))
             if errors:
                 _show_errors(errors, "The hub was not closed", "hubs_close_errors")
@@ -448,12 +456,12 @@ def _close_hub(reg: _Register) -> None:
 
 def _edit_tab(reg: _Register) -> None:
     """The edit-in-place tab: a data editor on the register, checked before saving."""
-    version, read_only, nonce, stored = reg.version, reg.read_only, reg.nonce, reg.stored
     st.caption(
         "Edit cells, add rows at the bottom (leave the hub id blank) or delete rows, then give a "
         "reason and save. The whole register is checked first; nothing is saved while any row "
         "has a problem. Latitude/longitude are optional: blank means the postcode centroid."
     )
+    version, read_only, nonce, stored = reg.version, reg.read_only, reg.nonce, reg.stored
     # The editor's edits are positional, so they stay on the version they were made on (the
     # "base"); with no pending edits the editor follows the latest version. If someone saves
     # meanwhile, the user's edits are kept and can be carried over to the latest by hub id.
@@ -492,9 +500,7 @@ def _edit_tab(reg: _Register) -> None:
                 type="primary",
                 disabled=read_only,
             ):
-                if not carry_reason.strip():
-                    st.error("Give a reason for the change (it is kept in the history).")
-                else:
+                if not _incomplete(carry_reason):
                     _update(
                         lambda latest: apply_edits(latest, mine),
                         carry_reason,
@@ -522,13 +528,13 @@ def _edit_tab(reg: _Register) -> None:
 
 def _upload_tab(reg: _Register) -> None:
     """The upload tab: a whole register from CSV/XLSX, previewed and checked before applying."""
-    version, read_only, nonce, stored = reg.version, reg.read_only, reg.nonce, reg.stored
     st.caption(
         "Upload the whole register as CSV (UTF-8) or XLSX, with the columns of the download "
         "(name, postcode and opened are required). Nothing changes until you apply it; a file "
         "with any problem cannot be applied. Applying replaces the register (the current one "
         "stays in the history)."
     )
+    version, read_only, nonce, stored = reg.version, reg.read_only, reg.nonce, reg.stored
     upload = st.file_uploader("Register file", type=["csv", "xlsx"], key=f"hubs_upload_{nonce}")
     if upload is None:
         st.session_state.pop("hubs_upload_base", None)
@@ -597,11 +603,7 @@ def _history_tab(reg: _Register) -> None:
             "Restore this version", key="hubs_restore_submit", disabled=read_only
         )
     if restore:
-        if restore_id is None:
-            st.error("Choose the version to restore.")
-        elif not restore_reason.strip():
-            st.error("Give a reason for the change (it is kept in the history).")
-        else:
+        if not _incomplete(restore_reason, restore_id, "the version to restore"):
             # The version on screen when the form was filled in (set at the end of each run).
             seen = st.session_state.get("hubs_seen_version", version)
             _commit(
