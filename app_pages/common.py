@@ -214,9 +214,14 @@ def shared_view() -> dict:
     return {name: st.session_state.get(key) for name, key in _STATE_KEYS.items()}
 
 
+def shared_params() -> dict[str, str]:
+    """The shared view as URL parameters (defaults left out), e.g. for links to another page."""
+    return encode_params(shared_view(), shared_specs(area_choices()))
+
+
 def sync_shared_params() -> None:
     """Write the shared view into the URL so the address bar is always a shareable link."""
-    keep_view(shared_specs(area_choices()), _SHARED_MEMORY, shared_view())
+    keep_view(shared_specs(area_choices()), _SHARED_MEMORY, shared_view(), shared_params())
 
 
 def csv_download(

@@ -17,7 +17,6 @@ from utils import summaries
 from utils.demo import hubs_for_mode
 from utils.hubs import hub_identity
 from utils.indicators import headline_figures, indicator_table
-from utils.view_state import encode_params, shared_specs
 
 st.title("Leeds Digital Health Hubs: coverage at a glance")
 
@@ -53,7 +52,7 @@ st.caption(
 
 st.subheader(common.titled("Top five gaps: LCPs with the most at-risk residents beyond reach"))
 # Links reload the app on the Gaps page: a new session reads the area (and radius) from the URL.
-link_params = encode_params(view, shared_specs(common.area_choices()))
+link_params = common.shared_params()
 gaps_md = gf.top_gaps_markdown(
     rank_lcp_gaps(coverage, hubs), radius, common.area_choices(), extra=link_params
 )
