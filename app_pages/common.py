@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -17,7 +19,13 @@ from utils import constants as c
 from utils import demo as demo_rules
 from utils.indicators import indicator_label
 from utils.text import escape_markdown, md
-from utils.view_state import ALL_LEEDS, decode_params, encode_params, shared_specs
+from utils.view_state import (
+    ALL_LEEDS,
+    ParamSpec,
+    decode_params,
+    encode_params,
+    shared_specs,
+)
 
 _STATE_KEYS = {
     "area": "view_area",
@@ -66,19 +74,88 @@ def area_choices() -> list[str]:
     return [ALL_LEEDS, *lcps]
 
 
+# --- Keeping a view in the URL (one mechanism for every page) ----------------------------------
+#
+# Why not Streamlit's own ``bind="query-params"``: it names the URL parameter after the widget
+# key (our links say ``area=``, the key is ``view_area``), drops a bad value silently (we must say
+# which value of the link was ignored and what is shown instead), and a bound parameter cannot be
+# set through ``st.query_params``, which ``st.switch_page(..., query_params=...)`` (slides, the
+# /overview alias) relies on. So every page goes through these two functions instead.
+
+
+@dataclass(frozen=True)
+class UrlView:
+    """A page's view settings, and whether (and with which notices) they came from the URL."""
+
+    values: dict
+    notices: list[str]
+    from_url: bool
+
+
+def url_view(specs: Sequence[ParamSpec], memory_key: str, reread: bool = False) -> UrlView:
+    """A page's view: decoded from the link on the first visit (or when ``reread``), then kept.
+
+    Streamlit forgets a page's widget values while another page is shown, so the last choice is
+    kept under ``memory_key`` (a non-widget key) and the link is read only once per session.
+
+    Parameters
+    ----------
+    specs : sequence of ParamSpec
+        The page's URL parameters.
+    memory_key : str
+        Session-state key where this page's last choice is kept.
+    reread : bool
+        Read the link again (a slide change, or the saved choice is no longer available).
+
+    Returns
+    -------
+    UrlView
+        Values by parameter name; notices for ignored link values (for the page to show).
+    """
+    if reread or memory_key not in st.session_state:
+        values, notices = decode_params(st.query_params.to_dict(), specs)
+        st.session_state[memory_key] = dict(values)
+        return UrlView(dict(values), notices, True)
+    return UrlView(dict(st.session_state[memory_key]), [], False)
+
+
+def keep_view(
+    specs: Sequence[ParamSpec],
+    memory_key: str,
+    values: Mapping[str, object],
+    wanted: Mapping[str, str] | None = None,
+) -> None:
+    """Remember a page's view and write it into the URL (defaults left out, so links stay short).
+
+    ``wanted`` is the URL text when the page encodes its own (otherwise ``encode_params``).
+    """
+    st.session_state[memory_key] = dict(values)
+    wanted = encode_params(values, specs) if wanted is None else wanted
+    for spec in specs:
+        if spec.name in wanted:
+            if st.query_params.get(spec.name) != wanted[spec.name]:
+                st.query_params[spec.name] = wanted[spec.name]
+        elif spec.name in st.query_params:
+            del st.query_params[spec.name]
+
+
+_SHARED_MEMORY = "view_saved"
+
+
 def init_shared_view() -> None:
     """Fill the shared view (area, indicator, radius, presenter mode) from the URL when needed."""
-    specs = shared_specs(area_choices())
-    # A new session, or a slide change (st.switch_page does not carry widget values): the URL wins.
-    if "view_initialised" not in st.session_state or st.session_state.pop("view_reload", False):
-        values, notices = decode_params(st.query_params.to_dict(), specs)
+    # A slide change (st.switch_page does not carry widget values): the URL wins again.
+    view = url_view(
+        shared_specs(area_choices()),
+        _SHARED_MEMORY,
+        reread=st.session_state.pop("view_reload", False),
+    )
+    if view.from_url:
         for name, key in _STATE_KEYS.items():
-            st.session_state[key] = values[name]
-        st.session_state["view_notices"] = notices
-        st.session_state["view_initialised"] = True
+            st.session_state[key] = view.values[name]
     elif st.session_state.get("view_area") not in area_choices():
         st.session_state["view_area"] = ALL_LEEDS  # footprints changed under this session
-    for notice in st.session_state.pop("view_notices", []):
+    for notice in view.notices:
         st.toast(notice)
 
 
@@ -137,16 +214,14 @@ def shared_view() -> dict:
     return {name: st.session_state.get(key) for name, key in _STATE_KEYS.items()}
 
 
+def shared_params() -> dict[str, str]:
+    """The shared view as URL parameters (defaults left out), e.g. for links to another page."""
+    return encode_params(shared_view(), shared_specs(area_choices()))
+
+
 def sync_shared_params() -> None:
     """Write the shared view into the URL so the address bar is always a shareable link."""
-    specs = shared_specs(area_choices())
-    wanted = encode_params(shared_view(), specs)
-    for spec in specs:
-        if spec.name in wanted:
-            if st.query_params.get(spec.name) != wanted[spec.name]:
-                st.query_params[spec.name] = wanted[spec.name]
-        elif spec.name in st.query_params:
-            del st.query_params[spec.name]
+    keep_view(shared_specs(area_choices()), _SHARED_MEMORY, shared_view(), shared_params())
 
 
 def csv_download(
@@ -172,6 +247,23 @@ def csv_download(
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=None if key is None else f"{key}_xlsx",
     )
+
+
+def figure_table(
+    title: str,
+    table: pd.DataFrame,
+    key: str,
+    filename: str | None = None,
+    download_key: str | None = None,
+) -> None:
+    """The numbers behind a map or chart, in an expander (nothing is only in a picture).
+
+    With ``filename``, CSV and XLSX downloads of the table follow it (see ``csv_download``).
+    """
+    with st.expander(title):
+        st.dataframe(table, hide_index=True, width="stretch", key=key)
+        if filename is not None:
+            csv_download(table, filename, key=download_key)
 
 
 def show_map(fmap, height: int, alt: str = "Map of Leeds neighbourhoods and hubs") -> None:

@@ -25,7 +25,7 @@ from utils.risk import (
     risk_breakdown,
 )
 from utils.text import escape_markdown, md, plain
-from utils.view_state import ALL_LEEDS, decode_params, lsoas_in_area
+from utils.view_state import ALL_LEEDS, lsoas_in_area
 
 WEIGHT_KEYS = {comp.key: f"gaps_w_{comp.key}" for comp in DEFAULT_SPEC}
 AT_RISK_KEY, SCALING_KEY, SAVED_KEY = "gaps_at_risk", "gaps_scaling", "gaps_saved"
@@ -41,20 +41,14 @@ def apply_settings(values: dict) -> None:
 
 
 def restore_settings() -> None:
-    """Fill the widgets from the URL on a first visit, or from this session's last choice.
-
-    Streamlit forgets a page's widget values while another page is shown, so the last choice
-    is also kept under a non-widget key.
-    """
+    """Fill the widgets from the URL on a first visit, or from this session's last choice."""
     keys = [*WEIGHT_KEYS.values(), AT_RISK_KEY, SCALING_KEY]
     if all(k in st.session_state for k in keys):
         return
-    saved = st.session_state.get(SAVED_KEY)
-    if saved is None:
-        saved, notices = decode_params(st.query_params.to_dict(), gf.gap_specs())
-        for notice in notices:
-            st.toast(notice)
-    apply_settings(saved)
+    view = common.url_view(gf.gap_specs(), SAVED_KEY)
+    for notice in view.notices:
+        st.toast(notice)
+    apply_settings(view.values)
 
 
 def reset_weights() -> None:
@@ -72,6 +66,13 @@ def current_settings() -> dict:
     }
 
 
+def count_table(table, key: str, where=st) -> None:
+    """A table whose whole-number counts show thousands separators."""
+    where.dataframe(
+        table, hide_index=True, width="stretch", column_config=thousands(table), key=key
+    )
+
+
 def thousands(table) -> dict:
     """Column settings showing whole-number counts with thousands separators."""
     return {
@@ -83,14 +84,7 @@ def thousands(table) -> dict:
 
 def sync_page_params(values: dict) -> None:
     """Write the page's settings into the URL (defaults left out) and remember them."""
-    st.session_state[SAVED_KEY] = values
-    wanted = gf.encode_gap_params(values)
-    for spec in gf.gap_specs():
-        if spec.name in wanted:
-            if st.query_params.get(spec.name) != wanted[spec.name]:
-                st.query_params[spec.name] = wanted[spec.name]
-        elif spec.name in st.query_params:
-            del st.query_params[spec.name]
+    common.keep_view(gf.gap_specs(), SAVED_KEY, values, gf.encode_gap_params(values))
 
 
 view = common.shared_view()
@@ -175,13 +169,7 @@ lcp_table = gf.lcp_gap_table(ranked)
 if area != ALL_LEEDS:
     rank = int(ranked.loc[ranked[AREA] == area, GAP_RANK].iloc[0])
     st.markdown(f"**{md(area)}** ranks **{rank} of {len(ranked)}**.")
-st.dataframe(
-    lcp_table,
-    hide_index=True,
-    width="stretch",
-    column_config=thousands(lcp_table),
-    key="gaps_lcp_table",
-)
+count_table(lcp_table, "gaps_lcp_table")
 common.csv_download(lcp_table, f"leeds_lcp_gaps_{radius}m_{at_risk}.csv", key="gaps_lcp_download")
 
 common.figure_summary(summaries.lcp_gap_summary(lcp_table))
@@ -213,13 +201,7 @@ for tab, group, name in (
     (by_lcp, c.LCP, "lcp"),
 ):
     equity = gf.equity_table(coverage, group)
-    tab.dataframe(
-        equity,
-        hide_index=True,
-        width="stretch",
-        column_config=thousands(equity),
-        key=f"gaps_equity_{name}_table",
-    )
+    count_table(equity, f"gaps_equity_{name}_table", where=tab)
     with tab:
         common.csv_download(
             equity,
@@ -237,13 +219,7 @@ st.caption(
 )
 lsoa_table = gf.lsoa_gap_table(lsoa_gaps)
 if len(lsoa_table):
-    st.dataframe(
-        lsoa_table,
-        hide_index=True,
-        width="stretch",
-        column_config=thousands(lsoa_table),
-        key="gaps_lsoa_table",
-    )
+    count_table(lsoa_table, "gaps_lsoa_table")
 else:
     st.success(f"Every at-risk LSOA in {where} is within {radius:,} m of an open hub.")
 common.csv_download(

@@ -13,10 +13,11 @@ from geo import coverage as cov
 from utils import constants as c
 from utils import growth as g
 from utils.text import md
-from utils.view_state import ParamSpec, decode_params
+from utils.view_state import ParamSpec
 
 DATE_KEY = "growth_date"
 DATE_PARAM = "date"
+DATE_MEMORY = "growth_view"
 
 view = common.shared_view()
 demo = common.demo_mode()
@@ -83,6 +84,10 @@ def _label(day: date) -> str:
     return f"today ({day.day} {day:%b %Y})" if day == today else f"{day:%b %Y}"
 
 
+def _month(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
 def _parse_month(raw: str) -> date:
     return datetime.strptime(raw.strip(), "%Y-%m").date()
 
@@ -90,25 +95,23 @@ def _parse_month(raw: str) -> date:
 @st.fragment
 def network_as_of() -> None:
     """Date slider and map; a fragment, so moving the slider redraws only this part."""
-    if st.session_state.get(DATE_KEY) not in options:
-        # First visit (or the register changed): take the date from the link if it is usable.
-        spec = ParamSpec(DATE_PARAM, today, _parse_month, lambda d: d in options, "date")
-        values, notices = decode_params(st.query_params.to_dict(), [spec])
-        st.session_state[DATE_KEY] = values[DATE_PARAM]
-        if notices:
-            st.warning(
-                f"The link's date “{md(st.query_params.get(DATE_PARAM))}” is not a month of the "
-                f"network's life (use YYYY-MM, {options[0]:%Y-%m} to {today:%Y-%m}); "
-                "showing today instead."
-            )
+    spec = ParamSpec(
+        DATE_PARAM, today, _parse_month, lambda d: d in options, "date", encode=_month
+    )
+    # First visit (or the register changed): take the date from the link if it is usable.
+    url = common.url_view([spec], DATE_MEMORY, reread=st.session_state.get(DATE_KEY) not in options)
+    if url.from_url:
+        st.session_state[DATE_KEY] = url.values[DATE_PARAM]
+    if url.notices:
+        st.warning(
+            f"The link's date “{md(st.query_params.get(DATE_PARAM))}” is not a month of the "
+            f"network's life (use YYYY-MM, {options[0]:%Y-%m} to {today:%Y-%m}); "
+            "showing today instead."
+        )
     as_of = st.select_slider(
         "Show the network as of", options=options, format_func=_label, key=DATE_KEY
     )
-    if as_of == today:
-        if DATE_PARAM in st.query_params:
-            del st.query_params[DATE_PARAM]
-    elif st.query_params.get(DATE_PARAM) != f"{as_of:%Y-%m}":
-        st.query_params[DATE_PARAM] = f"{as_of:%Y-%m}"
+    common.keep_view([spec], DATE_MEMORY, {DATE_PARAM: as_of})
 
     indicator = view["ind"]
     label = c.INDICATORS[indicator][0]
@@ -133,13 +136,11 @@ def network_as_of() -> None:
         f"Shading: {label}."
     )
     common.sample_hub_notice(open_hubs)
-    with st.expander("Table: the hubs open on this date"):
-        st.dataframe(
-            summaries.open_hubs_table(open_hubs),
-            hide_index=True,
-            width="stretch",
-            key="growth_open_table",
-        )
+    common.figure_table(
+        "Table: the hubs open on this date",
+        summaries.open_hubs_table(open_hubs),
+        key="growth_open_table",
+    )
 
 
 network_as_of()
@@ -206,11 +207,13 @@ st.caption(
     "Reach is measured where people live: each neighbourhood's residents are split equally over "
     "its residential postcodes, and those within the straight-line radius of an open hub count."
 )
-with st.expander("Table: coverage each month, Leeds and every LCP"):
-    st.dataframe(over_time, hide_index=True, width="stretch", key="growth_coverage_table")
-    common.csv_download(
-        over_time, f"leeds_coverage_by_month_{radius}m.csv", key="growth_coverage_download"
-    )
+common.figure_table(
+    "Table: coverage each month, Leeds and every LCP",
+    over_time,
+    key="growth_coverage_table",
+    filename=f"leeds_coverage_by_month_{radius}m.csv",
+    download_key="growth_coverage_download",
+)
 
 # --- Deprivation change --------------------------------------------------------------------------
 st.subheader("Context: change in deprivation, IMD 2019 → 2025")
@@ -226,6 +229,10 @@ st.caption(
     "IoD 2019 ranks were carried to 2021 neighbourhoods through the ONS 2011→2021 LSOA lookup. "
     f"Sources: {c.SOURCE_IOD2025}; English Indices of Deprivation 2019; {c.SOURCE_POP2022}."
 )
-with st.expander("Table: deprivation change per LCP"):
-    st.dataframe(change, hide_index=True, width="stretch", key="growth_deprivation_table")
-    common.csv_download(change, "leeds_imd_change_by_lcp.csv", key="growth_deprivation_download")
+common.figure_table(
+    "Table: deprivation change per LCP",
+    change,
+    key="growth_deprivation_table",
+    filename="leeds_imd_change_by_lcp.csv",
+    download_key="growth_deprivation_download",
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -226,6 +227,20 @@ def _update(change: Callable, reason: str, action: str, done: str) -> None:
     )
 
 
+def _incomplete(reason: str, choice: object = "", choose: str = "") -> bool:
+    """Say what a change still needs (``choose`` names the choice); True when anything is missing.
+
+    Every change to the register needs a reason (it is kept in the history).
+    """
+    if choice is None:
+        st.error(f"Choose {choose}.")
+        return True
+    if not reason.strip():
+        st.error("Give a reason for the change (it is kept in the history).")
+        return True
+    return False
+
+
 def _show_errors(errors: list, what: str, key: str) -> None:
     st.error(
         f"{what}: {len(errors)} problem(s) below. Nothing was changed; the register in force "
@@ -242,41 +257,37 @@ def _reason(key: str) -> str:
     )
 
 
-# --- page -------------------------------------------------------------------------------------
-view = common.shared_view()
-demo = common.demo_mode()
-today = date.today()
-version = loaders.register_version()
+def _offered_against(upload, key: str, version: int) -> list:
+    """``[file id, version]``: the version an uploaded file was first offered against.
 
-st.title("Hubs: the register and LCP footprints")
-st.caption(
-    "The hub register everyone sees, and the LSOA → Local Care Partnership (LCP) lookup in "
-    "force. Every saved change is a new version with a reason; any version can be restored."
-)
-if flash := st.session_state.pop("hubs_flash", None):
-    st.success(flash)
-# Why saving is off (the message itself is shown once, above every page, by dashboard.py).
-read_only = loaders.register_fault() is not None
-if read_only:
-    st.info("Saving is off until the register database is fixed; browsing and downloads work.")
-nonce = st.session_state.get("hubs_nonce", 0)  # bumped by every save, so widgets start fresh
+    Applying is refused if anyone saved since; the caller sets the version to the latest after
+    a refusal, so a second click applies the file anyway. A different file starts afresh.
+    """
+    file_id = f"{upload.name}:{upload.size}:{getattr(upload, 'file_id', '')}"
+    base = st.session_state.setdefault(key, [file_id, version])
+    if base[0] != file_id:
+        base = st.session_state[key] = [file_id, version]
+    return base
 
-stored = loaders.load_stored_register()
-hubs = loaders.load_register_hubs()  # the register itself: every row, samples flagged
-table = _register_table(hubs, today)
 
-tab_register, tab_add, tab_edit, tab_upload, tab_history, tab_fp = st.tabs(
-    [
-        "Register",
-        "Add or close a hub",
-        "Edit in place",
-        "Upload a register",
-        "History",
-        "LCP footprints",
-    ]
-)
+@dataclass(frozen=True)
+class _Register:
+    """What the tabs share: the register as stored and as shown, its version, whether saving is on."""
 
-with tab_register:
+    today: date
+    version: int
+    read_only: bool
+    nonce: int  # bumped by every save, so widgets start fresh
+    stored: pd.DataFrame
+    table: pd.DataFrame
+
+
+
+def _register_tab(reg: _Register) -> None:
+    """The register tab: filters, the map of the open hubs shown, the table and downloads."""
+    view = common.shared_view()
+    demo = common.demo_mode()
+    stored, table = reg.stored, reg.table
     f1, f2, f3 = st.columns([2, 1, 1])
     search = f1.text_input("Find a hub (name or postcode)", key="hubs_search")
     status = f2.radio(
@@ -353,7 +364,16 @@ with tab_register:
         "run as a formula is prefixed with an apostrophe."
     )
 
-with tab_add:
+
+def _add_or_close_tab(reg: _Register) -> None:
+    """The add-or-close tab: add a hub by postcode, close an open hub."""
+    _add_hub(reg)
+    _close_hub(reg)
+
+
+def _add_hub(reg: _Register) -> None:
+    """Add a hub by postcode (checked with the whole register before saving)."""
+    read_only, stored = reg.read_only, reg.stored
     st.subheader("Add a hub by postcode")
     if st.session_state.pop("hubs_add_clear", False):
         for key, blank in _ADD_FIELDS.items():
@@ -388,9 +408,7 @@ with tab_add:
                 f"The hub was not added (it would be row {len(candidate) + 1})",
                 "hubs_add_errors",
             )
-        elif not s["hubs_add_reason"].strip():
-            st.error("Give a reason for the change (it is kept in the history).")
-        else:
+        elif not _incomplete(s["hubs_add_reason"]):
             s["hubs_add_clear"] = True
             # Added to the register as saved at that moment, not to the copy on this page.
             _update(
@@ -401,6 +419,10 @@ with tab_add:
             )
             s.pop("hubs_add_clear", None)  # only reached when the save failed: keep the form
 
+
+def _close_hub(reg: _Register) -> None:
+    """Close an open hub on a date (checked with the whole register before saving)."""
+    today, read_only, stored, table = reg.today, reg.read_only, reg.stored, reg.table
     st.subheader("Close a hub")
     open_hubs = table[table[OPEN_NOW]]
     names = dict(zip(open_hubs[c.HUB_ID], open_hubs[c.HUB_NAME], strict=True))
@@ -419,11 +441,7 @@ with tab_add:
         close_reason = _reason("hubs_close_reason")
         close = st.form_submit_button("Close hub", key="hubs_close_submit", disabled=read_only)
     if close:
-        if hub_id is None:
-            st.error("Choose the hub to close.")
-        elif not close_reason.strip():
-            st.error("Give a reason for the change (it is kept in the history).")
-        else:
+        if not _incomplete(close_reason, hub_id, "the hub to close"):
             valid, errors = loaders.check_register(_with_closure(stored, hub_id, closed_on))
             if errors:
                 _show_errors(errors, "The hub was not closed", "hubs_close_errors")
@@ -435,12 +453,15 @@ with tab_add:
                     message("Closed {name}.", name=names[hub_id]),
                 )
 
-with tab_edit:
+
+def _edit_tab(reg: _Register) -> None:
+    """The edit-in-place tab: a data editor on the register, checked before saving."""
     st.caption(
         "Edit cells, add rows at the bottom (leave the hub id blank) or delete rows, then give a "
         "reason and save. The whole register is checked first; nothing is saved while any row "
         "has a problem. Latitude/longitude are optional: blank means the postcode centroid."
     )
+    version, read_only, nonce, stored = reg.version, reg.read_only, reg.nonce, reg.stored
     # The editor's edits are positional, so they stay on the version they were made on (the
     # "base"); with no pending edits the editor follows the latest version. If someone saves
     # meanwhile, the user's edits are kept and can be carried over to the latest by hub id.
@@ -479,9 +500,7 @@ with tab_edit:
                 type="primary",
                 disabled=read_only,
             ):
-                if not carry_reason.strip():
-                    st.error("Give a reason for the change (it is kept in the history).")
-                else:
+                if not _incomplete(carry_reason):
                     _update(
                         lambda latest: apply_edits(latest, mine),
                         carry_reason,
@@ -506,22 +525,21 @@ with tab_edit:
                     expected=edit_base,
                 )
 
-with tab_upload:
+
+def _upload_tab(reg: _Register) -> None:
+    """The upload tab: a whole register from CSV/XLSX, previewed and checked before applying."""
     st.caption(
         "Upload the whole register as CSV (UTF-8) or XLSX, with the columns of the download "
         "(name, postcode and opened are required). Nothing changes until you apply it; a file "
         "with any problem cannot be applied. Applying replaces the register (the current one "
         "stays in the history)."
     )
+    version, read_only, nonce, stored = reg.version, reg.read_only, reg.nonce, reg.stored
     upload = st.file_uploader("Register file", type=["csv", "xlsx"], key=f"hubs_upload_{nonce}")
     if upload is None:
         st.session_state.pop("hubs_upload_base", None)
     else:
-        # The version this file was offered against: applying is refused if anyone saved since.
-        upload_id = f"{upload.name}:{upload.size}:{getattr(upload, 'file_id', '')}"
-        upload_base = st.session_state.setdefault("hubs_upload_base", [upload_id, version])
-        if upload_base[0] != upload_id:
-            upload_base = st.session_state["hubs_upload_base"] = [upload_id, version]
+        upload_base = _offered_against(upload, "hubs_upload_base", version)
         try:
             raw, valid, errors = loaders.load_register_upload(upload.getvalue(), upload.name)
         except HubRegisterError as err:
@@ -551,7 +569,10 @@ with tab_upload:
                     # Refused because someone saved meanwhile: a second click applies it anyway.
                     upload_base[1] = version
 
-with tab_history:
+
+def _history_tab(reg: _Register) -> None:
+    """The history tab: every saved version, and restoring an earlier one."""
+    version, read_only = reg.version, reg.read_only
     history = loaders.load_register_history()
     st.dataframe(
         history,
@@ -582,11 +603,7 @@ with tab_history:
             "Restore this version", key="hubs_restore_submit", disabled=read_only
         )
     if restore:
-        if restore_id is None:
-            st.error("Choose the version to restore.")
-        elif not restore_reason.strip():
-            st.error("Give a reason for the change (it is kept in the history).")
-        else:
+        if not _incomplete(restore_reason, restore_id, "the version to restore"):
             # The version on screen when the form was filled in (set at the end of each run).
             seen = st.session_state.get("hubs_seen_version", version)
             _commit(
@@ -596,8 +613,16 @@ with tab_history:
                 lambda version: f"Restored version {restore_id}. Saved as version {version}.",
             )
 
-with tab_fp:
+
+def _footprints_tab(reg: _Register) -> None:
+    """The footprints tab: the LSOA → LCP lookup in force, and replacing it."""
     fp_version = loaders.footprints_version()
+    _footprints_in_force(fp_version)
+    _footprint_upload(reg, fp_version)
+
+
+def _footprints_in_force(fp_version: int) -> None:
+    """Which lookup is in force, and its LCPs (those not as publicly described marked)."""
     summary = loaders.load_footprint_summary()
     in_force = (
         "the project's default lookup (data/footprints/lsoa21_lcp.csv, not official)"
@@ -626,6 +651,10 @@ with tab_fp:
         },
     )
 
+
+def _footprint_upload(reg: _Register, fp_version: int) -> None:
+    """Replace the footprints for everyone from an uploaded lookup (checked first)."""
+    read_only, nonce = reg.read_only, reg.nonce
     st.subheader("Replace the footprints for everyone")
     lookup_note = (
         "2021 or 2011 LSOA codes (2011 codes are converted)"
@@ -643,10 +672,7 @@ with tab_fp:
     if fp_upload is None:
         st.session_state.pop("hubs_fp_base", None)
     else:
-        fp_id = f"{fp_upload.name}:{fp_upload.size}:{getattr(fp_upload, 'file_id', '')}"
-        fp_base = st.session_state.setdefault("hubs_fp_base", [fp_id, fp_version])
-        if fp_base[0] != fp_id:
-            fp_base = st.session_state["hubs_fp_base"] = [fp_id, fp_version]
+        fp_base = _offered_against(fp_upload, "hubs_fp_base", fp_version)
         try:
             fp_raw, lookup, fp_errors = loaders.load_footprint_upload(
                 fp_upload.getvalue(), fp_upload.name
@@ -689,4 +715,43 @@ with tab_fp:
                 what="footprints",
             )
 
-st.session_state["hubs_seen_version"] = version
+
+# --- page -------------------------------------------------------------------------------------
+st.title("Hubs: the register and LCP footprints")
+st.caption(
+    "The hub register everyone sees, and the LSOA → Local Care Partnership (LCP) lookup in "
+    "force. Every saved change is a new version with a reason; any version can be restored."
+)
+if flash := st.session_state.pop("hubs_flash", None):
+    st.success(flash)
+# Why saving is off (the message itself is shown once, above every page, by dashboard.py).
+_read_only = loaders.register_fault() is not None
+if _read_only:
+    st.info("Saving is off until the register database is fixed; browsing and downloads work.")
+_reg = _Register(
+    today=date.today(),
+    version=loaders.register_version(),
+    read_only=_read_only,
+    nonce=st.session_state.get("hubs_nonce", 0),
+    stored=loaders.load_stored_register(),
+    # The register itself: every row, samples flagged.
+    table=_register_table(loaders.load_register_hubs(), date.today()),
+)
+_tabs = st.tabs(
+    [
+        "Register",
+        "Add or close a hub",
+        "Edit in place",
+        "Upload a register",
+        "History",
+        "LCP footprints",
+    ]
+)
+for _tab, _draw in zip(
+    _tabs,
+    [_register_tab, _add_or_close_tab, _edit_tab, _upload_tab, _history_tab, _footprints_tab],
+    strict=True,
+):
+    with _tab:
+        _draw(_reg)
+st.session_state["hubs_seen_version"] = _reg.version

@@ -16,7 +16,6 @@ from utils import demo as demo_rules
 from utils.demo import hubs_for_mode
 from utils.hubs import hub_identity
 from utils.indicators import headline_figures, indicator_table
-from utils.view_state import encode_params, shared_specs
 
 st.title("Leeds Digital Health Hubs: coverage at a glance")
 
@@ -52,7 +51,7 @@ st.caption(
 
 st.subheader(common.titled("Top five gaps: LCPs with the most at-risk residents beyond reach"))
 # Links reload the app on the Gaps page: a new session reads the area (and radius) from the URL.
-link_params = encode_params(view, shared_specs(common.area_choices()))
+link_params = common.shared_params()
 gaps_md = gf.top_gaps_markdown(
     rank_lcp_gaps(coverage, hubs), radius, common.area_choices(), extra=link_params
 )
@@ -78,8 +77,9 @@ fmap = build_hub_map(
     **map_layers.MAP_ASSETS,
 )
 common.show_map(fmap, height=460)
-with st.expander("Table: the map's IMD 2025 score for every neighbourhood"):
-    st.dataframe(imd_table, hide_index=True, width="stretch", key="overview_map_table")
+common.figure_table(
+    "Table: the map's IMD 2025 score for every neighbourhood", imd_table, key="overview_map_table"
+)
 common.sample_hub_notice(hubs)
 st.caption(f"Sources: {c.SOURCE_IOD2025}; {c.SOURCE_POP2022}; {c.SOURCE_BOUNDARIES}.")
 

@@ -16,7 +16,7 @@ from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
 from utils import constants as c
 from utils.text import escape_markdown, md
 from utils.venues import MAX_VENUES, VenueFileError
-from utils.view_state import ParamSpec, decode_params, encode_params
+from utils.view_state import ParamSpec
 
 DEFAULT_K = 5
 DEFAULT_OBJECTIVE = "at_risk"
@@ -55,39 +55,35 @@ SPECS = [
 # URL parameter -> widget key.
 _WIDGETS = {"k": "planner_k", "obj": "planner_objective", "target": "planner_target"}
 _PROBLEM_ARGS = ("objective", "area", "venues", "venues_name", "demo")
-# Widget values survive a visit to another page here (Streamlit drops unrendered widget keys).
-_MEMORY = "planner_memory"
+# This page's last choice, kept while another page is shown (see common.url_view).
+_MEMORY = "planner_view"
 
 
 def _restore_widgets() -> None:
     """First visit: fill the widgets from the URL (notices for bad values); later: from memory."""
-    if "planner_initialised" not in st.session_state:
-        values, notices = decode_params(st.query_params.to_dict(), SPECS)
-        st.session_state[_MEMORY] = {key: values[name] for name, key in _WIDGETS.items()}
-        st.session_state["planner_notices"] = notices
-        st.session_state["planner_initialised"] = True
-        if values["run"]:
+    view = common.url_view(SPECS, _MEMORY)
+    if view.from_url:
+        st.session_state["planner_notices"] = view.notices
+        if view.values["run"]:
             st.session_state["planner_pending_run"] = True
-    for key, value in st.session_state[_MEMORY].items():
-        st.session_state.setdefault(key, value)
+    for name, key in _WIDGETS.items():
+        st.session_state.setdefault(key, view.values[name])
     st.session_state.setdefault("planner_candidates", CANDIDATES_LSOA)
 
 
+def _widget_values(run: bool) -> dict:
+    values = {name: st.session_state[key] for name, key in _WIDGETS.items()}
+    values["run"] = int(run)
+    return values
+
+
 def _remember_widgets() -> None:
-    st.session_state[_MEMORY] = {key: st.session_state[key] for key in _WIDGETS.values()}
+    st.session_state[_MEMORY] = _widget_values(run=False)
 
 
 def _sync_url(run: bool) -> None:
     """Keep k, objective and target (and run=1 once results show) in the address bar."""
-    values = {name: st.session_state[key] for name, key in _WIDGETS.items()}
-    values["run"] = int(run)
-    wanted = encode_params(values, SPECS)
-    for spec in SPECS:
-        if spec.name in wanted:
-            if st.query_params.get(spec.name) != wanted[spec.name]:
-                st.query_params[spec.name] = wanted[spec.name]
-        elif spec.name in st.query_params:
-            del st.query_params[spec.name]
+    common.keep_view(SPECS, _MEMORY, _widget_values(run))
 
 
 def _venue_upload() -> dict | None:
@@ -258,13 +254,11 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
         width="stretch",
         key="planner_curve",
     )
-    with st.expander("Table: the coverage curve's numbers"):
-        st.dataframe(
-            summaries.curve_table(curve),
-            hide_index=True,
-            width="stretch",
-            key="planner_curve_table",
-        )
+    common.figure_table(
+        "Table: the coverage curve's numbers",
+        summaries.curve_table(curve),
+        key="planner_curve_table",
+    )
     with st.expander("Solver details"):
         if rec.model_shape == (0, 0):
             st.write(
