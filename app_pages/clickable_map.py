@@ -25,7 +25,15 @@ import streamlit as st
 
 from data.assets import LEAFLET_CSS, LEAFLET_JS
 
-__all__ = ["MapClick", "RemoteAssetError", "make_offline", "map_links", "show_clickable_map"]
+__all__ = [
+    "MapClick",
+    "RemoteAssetError",
+    "make_offline",
+    "make_offline_layer",
+    "map_links",
+    "pending_click",
+    "show_clickable_map",
+]
 
 
 class RemoteAssetError(ValueError):
@@ -86,6 +94,17 @@ def make_offline(folium_map: folium.Map) -> folium.Map:
     return folium_map
 
 
+def make_offline_layer(layer: folium.FeatureGroup) -> folium.FeatureGroup:
+    """Refuse a dynamic layer that would load anything from another host (see ``make_offline``)."""
+    js, css = map_links(layer)
+    remote = [link for link in js + css if _remote(link)]
+    if remote:
+        raise RemoteAssetError(
+            "This map layer would load files from another host: " + ", ".join(remote) + "."
+        )
+    return layer
+
+
 def _point(value: object) -> tuple[float, float] | None:
     if not isinstance(value, dict):
         return None
@@ -117,6 +136,9 @@ def show_clickable_map(
     *,
     object_clicks: bool = False,
     only_new: bool = True,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    feature_group_to_add: folium.FeatureGroup | None = None,
 ) -> tuple[float, float] | MapClick | None:
     """Draw a map that reports clicks; return the clicked ``(lat, lon)`` or None.
 
@@ -134,6 +156,11 @@ def show_clickable_map(
     only_new
         Return a click only once: a rerun for any other reason (a widget, the URL) returns
         None instead of the same click again, so a click never places a hub twice.
+    center, zoom
+        Move the view there (only when they change: the map is not drawn again).
+    feature_group_to_add
+        A layer that changes between reruns (a selection outline) without redrawing the map;
+        made offline too. Keep it out of ``folium_map``, or every change redraws the map.
 
     Returns
     -------
@@ -144,6 +171,8 @@ def show_clickable_map(
     from streamlit_folium import st_folium
 
     make_offline(folium_map)
+    if feature_group_to_add is not None:
+        make_offline_layer(feature_group_to_add)
     wanted = ["last_clicked"]
     if object_clicks:
         wanted += [
@@ -158,6 +187,9 @@ def show_clickable_map(
             height=height,
             use_container_width=True,
             returned_objects=wanted,
+            center=center,
+            zoom=zoom,
+            feature_group_to_add=feature_group_to_add,
         )
         or {}
     )
@@ -174,3 +206,16 @@ def show_clickable_map(
     if on_map is not None and on_map != seen[0]:
         return MapClick(on_map[0], on_map[1]) if object_clicks else on_map
     return None
+
+
+def pending_click(key: str) -> tuple[float, float] | None:
+    """The map click that this rerun will report, read before the map is drawn (or None).
+
+    ``show_clickable_map`` returns a click only after drawing; a page that must draw the click's
+    answer on the map itself (the selected LSOA's outline) reads it here first. Plain clicks
+    only (not ``object_clicks``); the later ``show_clickable_map`` call still returns it once.
+    """
+    out = st.session_state.get(key) or {}
+    on_map = _point(out.get("last_clicked")) if isinstance(out, dict) else None
+    seen = st.session_state.get(f"{key}__handled", (None, None, None))
+    return on_map if on_map is not None and on_map != seen[0] else None

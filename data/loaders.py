@@ -315,19 +315,9 @@ def _map_page_document(
     as_of: date,
     demo: bool = False,
 ) -> str:
-    lsoas = _lsoas_with_lcp(footprints)
-    hubs = _hubs(register, footprints, demo)
-    fmap = indicator_map(
-        lsoas,
-        indicator,
-        hubs[open_on(hubs, as_of)],
-        demo=demo,
-        wards=load_wards(),
-        outline=load_outline(),
-        base_tiles=base_tiles,
+    return map_document(
+        _map_page_map(indicator, area, base_tiles, register, footprints, as_of, demo)
     )
-    fit_to_area(fmap, lsoas, area)
-    return map_document(fmap)
 
 
 def standalone_map_document(page_html: str, title: str) -> str:
@@ -824,3 +814,44 @@ def _footprint_summary(footprints: int) -> pd.DataFrame:
 def load_footprint_summary() -> pd.DataFrame:
     """One row per LCP in force: lcp, lcp_status, n_lsoas, pop_total (mid-2022)."""
     return _footprint_summary(footprints_version())
+
+
+# --- Map page: the clickable map (issue 14) -----------------------------------------------------
+
+
+def _map_page_map(
+    indicator: str,
+    area: str,
+    base_tiles: bool,
+    register: int,
+    footprints: int,
+    as_of: date,
+    demo: bool = False,
+):
+    """The Map page's folium map (not cached: folium maps are built from the cached layers)."""
+    lsoas = _lsoas_with_lcp(footprints)
+    hubs = _hubs(register, footprints, demo)
+    fmap = indicator_map(
+        lsoas,
+        indicator,
+        hubs[open_on(hubs, as_of)],
+        demo=demo,
+        wards=load_wards(),
+        outline=load_outline(),
+        base_tiles=base_tiles,
+    )
+    fit_to_area(fmap, lsoas, area)
+    return fmap
+
+
+def load_map_page_map(indicator: str, area: str, base_tiles: bool = False, demo: bool = False):
+    """The Map page's clickable map: a fresh folium map (st_folium renders it) from cached layers."""
+    return _map_page_map(
+        indicator,
+        area,
+        base_tiles,
+        register_version(),
+        footprints_version(),
+        date.today(),
+        bool(demo),
+    )
