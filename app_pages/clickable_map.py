@@ -27,11 +27,14 @@ from data.assets import LEAFLET_CSS, LEAFLET_JS
 
 __all__ = [
     "MapClick",
+    "PreparedMap",
     "RemoteAssetError",
+    "layer_script",
     "make_offline",
     "make_offline_layer",
     "map_links",
     "pending_click",
+    "prepare_clickable_map",
     "show_clickable_map",
 ]
 
@@ -129,8 +132,94 @@ class MapClick(NamedTuple):
     tooltip: str | None = None
 
 
+class PreparedMap(NamedTuple):
+    """A clickable map as streamlit-folium's frontend receives it: plain strings, cacheable.
+
+    ``st_folium`` renders the whole folium map on every rerun (0.1-0.8 s for the Leeds
+    choropleth on this machine); a page whose map only changes with its view prepares it once
+    per view (``data.loaders``) and passes this instead.
+    """
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+
+
+def prepare_clickable_map(folium_map: folium.Map) -> PreparedMap:
+    """Render a map the way ``st_folium`` does, once (made offline first; see ``make_offline``).
+
+    Uses streamlit-folium's own helpers (pinned version), so the frontend gets exactly what
+    ``st_folium`` would send; ``tests/unit/test_clickable_map.py`` checks they agree.
+    """
+    from streamlit_folium import _get_header, _get_html, _get_map_string, get_full_id
+
+    make_offline(folium_map)
+    folium_map.get_root().render()
+    folium_map.render()
+    html = _get_html(folium_map)
+    header = _get_header(folium_map)
+    script = _get_map_string(folium_map)
+    js, css = map_links(folium_map)
+    return PreparedMap(script, header, html, get_full_id(folium_map), tuple(css), tuple(js))
+
+
+def layer_script(layer: folium.FeatureGroup, index: int = 0) -> str:
+    """A layer that changes between reruns, as the script ``st_folium`` adds to a drawn map.
+
+    Drawn on a throwaway map (the script refers to the drawn map as ``map_div``), so the
+    page's map itself never changes and is never drawn again.
+    """
+    from streamlit_folium import _get_feature_group_string
+
+    make_offline_layer(layer)
+    return _get_feature_group_string(layer, folium.Map(tiles=None), index)
+
+
+def _draw(
+    prepared: PreparedMap,
+    key: str,
+    height: int,
+    wanted: list[str],
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    layer_js: str | None,
+) -> dict:
+    """streamlit-folium's component, given what ``st_folium`` would compute (pinned version)."""
+    from streamlit_folium import _component_func, generate_js_hash
+
+    hash_key = generate_js_hash(prepared.script, key, False)
+
+    def _on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return _component_func(
+        script=prepared.script,
+        header=prepared.header,
+        html=prepared.html,
+        id=prepared.map_id,
+        key=hash_key,
+        height=height,
+        width=None,  # the container's width
+        returned_objects=wanted,
+        default=dict.fromkeys(wanted),
+        zoom=zoom,
+        center=center,
+        feature_group=layer_js,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=list(prepared.css_links),
+        js_links=list(prepared.js_links),
+        on_change=_on_change,
+        wrap_longitude=False,
+    )
+
+
 def show_clickable_map(
-    folium_map: folium.Map,
+    folium_map: folium.Map | PreparedMap,
     key: str,
     height: int = 560,
     *,
@@ -145,7 +234,8 @@ def show_clickable_map(
     Parameters
     ----------
     folium_map
-        The map (made offline here; see ``make_offline``).
+        The map (made offline here; see ``make_offline``), or the same already prepared
+        (``prepare_clickable_map``, cached by a loader) so a rerun does not render it again.
     key
         Widget key, page-prefixed (``"map_click"``, ``"planner_whatif_map"``).
     height
@@ -168,11 +258,10 @@ def show_clickable_map(
         Latitude and longitude (WGS84) of the new click (a ``MapClick`` with
         ``object_clicks``), or None.
     """
-    from streamlit_folium import st_folium
-
-    make_offline(folium_map)
-    if feature_group_to_add is not None:
-        make_offline_layer(feature_group_to_add)
+    prepared = (
+        folium_map if isinstance(folium_map, PreparedMap) else prepare_clickable_map(folium_map)
+    )
+    layer_js = None if feature_group_to_add is None else layer_script(feature_group_to_add)
     wanted = ["last_clicked"]
     if object_clicks:
         wanted += [
@@ -180,19 +269,7 @@ def show_clickable_map(
             "last_object_clicked_count",
             "last_object_clicked_tooltip",
         ]
-    out = (
-        st_folium(
-            folium_map,
-            key=key,
-            height=height,
-            use_container_width=True,
-            returned_objects=wanted,
-            center=center,
-            zoom=zoom,
-            feature_group_to_add=feature_group_to_add,
-        )
-        or {}
-    )
+    out = _draw(prepared, key, height, wanted, center, zoom, layer_js) or {}
     on_map = _point(out.get("last_clicked"))
     on_object = _point(out.get("last_object_clicked")) if object_clicks else None
     state = (on_map, on_object, out.get("last_object_clicked_count"))

@@ -34,7 +34,7 @@ def _select(code: str | None, zoom_to: bool = True) -> None:
     st.session_state["map_lsoa"] = code
     if code and zoom_to:
         st.session_state["map_view"] = profile_fig.selection_view(
-            loaders.load_lsoa_map_shapes(), code
+            loaders.load_lsoa_click_shapes(), code
         )
 
 
@@ -160,7 +160,7 @@ area_map = lsoas_in_area(loaders.load_lsoas_with_lcp(), ALL_LEEDS)
 url_selection(area_map)
 # A click is read before drawing, so the map already outlines the LSOA it selects.
 if (click := pending_click(MAP_KEY)) is not None:
-    if (hit := lsoa_at_point(*click, loaders.load_lsoa_map_shapes())) is not None:
+    if (hit := lsoa_at_point(*click, loaders.load_lsoa_click_shapes())) is not None:
         _select(hit, zoom_to=False)
         st.session_state.pop("map_pc_found", None)
 selected = st.session_state.get("map_lsoa")
@@ -169,22 +169,21 @@ sync_selection_url(selected)
 map_col, side = st.columns([3, 2], gap="medium")
 with map_col:
     # Read the tile switch (under the map) from the session: the map is drawn first.
-    fmap = loaders.load_map_page_map(
+    prepared = loaders.load_map_page_clickable(
         indicator, view["area"], st.session_state.get("map_tiles", False), demo=demo
     )
     if demo:
-        st.caption(
-            f"**{common.titled('Map of Leeds neighbourhoods and hubs')}** — sample hubs are drawn in orange."
-        )
+        alt = common.titled("Map of Leeds neighbourhoods and hubs")
+        st.caption(f"**{alt}** — sample hubs are drawn in orange.")
     center, zoom = st.session_state.get("map_view", (None, None))
     show_clickable_map(
-        fmap,
+        prepared,
         key=MAP_KEY,
         height=640,
         center=center,
         zoom=zoom,
         feature_group_to_add=profile_fig.selection_outline(
-            loaders.load_lsoa_map_shapes(), selected
+            loaders.load_lsoa_click_shapes(), selected
         ),
     )
     st.toggle("Street map background (needs internet)", value=False, key="map_tiles")

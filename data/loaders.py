@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
+from app_pages.clickable_map import PreparedMap, prepare_clickable_map
 from app_pages.figures.exports import standalone_map_html
 from app_pages.figures.maps import build_hub_map, encode_shapes, fit_to_area, map_document
 from data import built
@@ -844,9 +845,26 @@ def _map_page_map(
     return fmap
 
 
-def load_map_page_map(indicator: str, area: str, base_tiles: bool = False, demo: bool = False):
-    """The Map page's clickable map: a fresh folium map (st_folium renders it) from cached layers."""
-    return _map_page_map(
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_page_clickable(
+    indicator: str,
+    area: str,
+    base_tiles: bool,
+    register: int,
+    footprints: int,
+    as_of: date,
+    demo: bool = False,
+) -> PreparedMap:
+    return prepare_clickable_map(
+        _map_page_map(indicator, area, base_tiles, register, footprints, as_of, demo)
+    )
+
+
+def load_map_page_clickable(
+    indicator: str, area: str, base_tiles: bool = False, demo: bool = False
+) -> PreparedMap:
+    """The Map page's clickable map, rendered once per view (a rerun sends the same strings)."""
+    return _map_page_clickable(
         indicator,
         area,
         base_tiles,
@@ -855,3 +873,11 @@ def load_map_page_map(indicator: str, area: str, base_tiles: bool = False, demo:
         date.today(),
         bool(demo),
     )
+
+
+@st.cache_resource(show_spinner=False)  # read-only: its spatial index is built once, not per click
+def load_lsoa_click_shapes() -> gpd.GeoDataFrame:
+    """The LSOA polygons as drawn (simplified, EPSG:4326), to find a click and outline a selection."""
+    shapes = load_lsoa_map_shapes()
+    shapes.sindex  # noqa: B018 - build the index now, once
+    return shapes

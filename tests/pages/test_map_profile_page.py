@@ -46,9 +46,10 @@ def test_bad_lsoa_code_is_ignored_with_a_notice():
     assert at.selectbox(key="map_lsoa").value is None
     notices = [t.value for t in at.toast]
     assert any("neighbourhood (LSOA) code" in n and "not available" in n for n in notices)
-    assert not _component_args(at)["feature_group"] or "hc-selected" not in _component_args(at)[
-        "feature_group"
-    ]
+    assert (
+        not _component_args(at)["feature_group"]
+        or "hc-selected" not in _component_args(at)["feature_group"]
+    )
 
 
 def test_postcode_link_in_any_case_selects_its_lsoa_and_zooms_there():
