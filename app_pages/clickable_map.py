@@ -195,7 +195,7 @@ def _draw(
     def _on_change() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    return _component_func(
+    value = _component_func(
         script=prepared.script,
         header=prepared.header,
         html=prepared.html,
@@ -216,6 +216,10 @@ def _draw(
         on_change=_on_change,
         wrap_longitude=False,
     )
+    # What this map instance holds now: a map drawn anew (another view) starts with no click,
+    # so ``pending_click`` never takes the previous map's last click for a new one.
+    st.session_state[key] = value
+    return value
 
 
 def show_clickable_map(

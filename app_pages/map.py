@@ -156,8 +156,8 @@ common.figure_summary(
         higher_is_worse=c.INDICATORS[indicator][1],
     )
 )
-area_map = lsoas_in_area(loaders.load_lsoas_with_lcp(), ALL_LEEDS)
-url_selection(area_map)
+all_lsoas = loaders.load_lsoas_with_lcp()
+url_selection(all_lsoas)
 # A click is read before drawing, so the map already outlines the LSOA it selects.
 if (click := pending_click(MAP_KEY)) is not None:
     if (hit := lsoa_at_point(*click, loaders.load_lsoa_click_shapes())) is not None:
@@ -190,7 +190,7 @@ with map_col:
 with side:
     st.subheader("Explain a neighbourhood")
     st.caption("Click a neighbourhood on the map, pick it from the list or type a postcode.")
-    options = profile_fig.lsoa_options(area_map)
+    options = profile_fig.lsoa_options(all_lsoas)
     st.selectbox(
         "Neighbourhood (LSOA): type a code or name",
         list(options),

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import map_frame, wait_until_quiet
+from tests.e2e.conftest import choose_option, map_frame, wait_until_quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -42,6 +42,17 @@ def test_clicking_an_lsoa_on_the_map_page_opens_its_profile(server, page):
     assert frame.locator("path.hc-selected").count() == 1
     # The map was not drawn again: panning state survives (one map, all polygons).
     assert frame.locator(".leaflet-container").count() == 1
+    # A new view draws a new map: its previous click must not come back as a new one.
+    choose_option(page, "Map indicator", "Health Deprivation and Disability")
+    frame.locator(".hc-legend .hc-title").filter(has_text="Health").wait_for(timeout=30_000)
+    # The keyboard alternative to clicking: type in the searchable list.
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Neighbourhood (LSOA)").click()
+    page.keyboard.type("E01011264")
+    page.locator('[role="option"]').filter(has_text="E01011264").first.click()
+    page.get_by_text("Selected neighbourhood E01011264").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("Selected neighbourhood E01011264").count() == 1
+    assert "lsoa=E01011264" in page.url
     print(
         f"click -> profile: {', '.join(f'{t:.2f}' for t in times)} s; median {statistics.median(times):.2f}"
     )
