@@ -15,6 +15,7 @@ the page must read clicks from goes through ``show_clickable_map``:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import urlparse
@@ -23,6 +24,7 @@ import branca
 import folium
 import streamlit as st
 
+from app_pages.figures.maps import _FOCUS_CSS as FOCUS_CSS  # one focus style for every map
 from data.assets import LEAFLET_CSS, LEAFLET_JS
 
 __all__ = [
@@ -160,7 +162,9 @@ def prepare_clickable_map(folium_map: folium.Map) -> PreparedMap:
     folium_map.get_root().render()
     folium_map.render()
     html = _get_html(folium_map)
-    header = _get_header(folium_map)
+    # folium's header forbids zooming (axe meta-viewport, WCAG 1.4.4); the component's own page
+    # already has a viewport that allows it. Add the app's visible keyboard focus (2.4.7).
+    header = re.sub(r'<meta name="viewport"[^>]*>', "", _get_header(folium_map)) + FOCUS_CSS
     script = _get_map_string(folium_map)
     js, css = map_links(folium_map)
     return PreparedMap(script, header, html, get_full_id(folium_map), tuple(css), tuple(js))

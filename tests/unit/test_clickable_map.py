@@ -1,5 +1,7 @@
 """Clickable maps load nothing from another host: folium's CDN links are replaced or refused."""
 
+import re
+
 import branca
 import folium
 import pytest
@@ -51,8 +53,6 @@ def _capture(monkeypatch) -> list[dict]:
 
 
 def _same_ids(value):
-    import re
-
     # folium names each element with a random 32-hex id; two identical maps differ only there.
     return re.sub(r"[0-9a-f]{32}", "ID", value) if isinstance(value, str) else value
 
@@ -95,6 +95,12 @@ def test_a_prepared_map_sends_the_frontend_exactly_what_st_folium_would(monkeypa
         {k: _same_ids(v) for k, v in call.items() if k not in ("on_change", "key")}
         for call in calls
     )
+    # Only difference: folium's no-zoom viewport is dropped and a visible focus style added.
+    assert "user-scalable=no" in theirs["header"] and "user-scalable" not in ours["header"]
+    from app_pages.figures.maps import _FOCUS_CSS as FOCUS_CSS
+
+    expected = re.sub(r'<meta name="viewport"[^>]*>', "", theirs.pop("header")) + FOCUS_CSS
+    assert ours.pop("header") == expected
     assert ours == theirs
     assert "hc-legend" in ours["html"] and "addLayer(feature_group" in ours["feature_group"]
     assert ours["js_links"] == [LEAFLET_JS]
