@@ -126,13 +126,15 @@ def show_profile(code: str) -> None:
         radius,
     )
     common.figure_summary(profile_fig.profile_sentence(prof))
-    st.dataframe(profile_table(prof), hide_index=True, width="stretch", key="map_profile")
+    # Small static tables: real HTML tables for screen readers, and no data grid code (~1.3 MB,
+    # loaded only when the page's full table is asked for) just to show a selection.
+    st.table(profile_table(prof).set_index("field").rename_axis(None))
     sections = profile_fig.profile_sections(prof)
     with st.expander("Deprivation domains (national deciles)"):
-        st.dataframe(sections["domains"], hide_index=True, width="stretch")
+        st.table(sections["domains"].set_index("Domain"))
     with st.expander("Digital exclusion risk: indicators and components"):
-        st.dataframe(sections["components"], hide_index=True, width="stretch")
-        st.dataframe(sections["indicators"], hide_index=True, width="stretch")
+        st.table(sections["components"].set_index("Component"))
+        st.table(sections["indicators"])
 
 
 view = common.shared_view()

@@ -8,7 +8,8 @@ LS9_7EZ_LSOA = "E01011349"
 
 
 def _profile_text(at) -> str:
-    return " ".join(frame.value.astype(str).to_csv() for frame in at.dataframe)
+    tables = [t.value for t in at.table] + [d.value for d in at.dataframe]
+    return " ".join(frame.astype(str).to_csv() for frame in tables)
 
 
 def _component_args(at) -> dict:
