@@ -23,8 +23,10 @@ from urllib.parse import urlparse
 import branca
 import folium
 import streamlit as st
+from branca.element import MacroElement, Template
 
 from app_pages.figures.maps import _FOCUS_CSS as FOCUS_CSS  # one focus style for every map
+from app_pages.figures.maps import MAP_TITLE, _script_json
 from data.assets import LEAFLET_CSS, LEAFLET_JS
 
 __all__ = [
@@ -150,15 +152,35 @@ class PreparedMap(NamedTuple):
     js_links: tuple[str, ...]
 
 
-def prepare_clickable_map(folium_map: folium.Map) -> PreparedMap:
+def _frame_title(title: str) -> MacroElement:
+    """A script naming the component's frame, as ``show_map``'s ``alt`` names Streamlit's.
+
+    streamlit-folium's frame is titled "streamlit_folium.st_folium", which a screen reader
+    announces and keyboard users meet on Tab; the frame is same-origin, so the map renames it.
+    """
+    element = MacroElement()
+    element._name = "FrameTitle"
+    element._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "try { if (window.frameElement) { window.frameElement.title = "
+        + _script_json(title)
+        + "; } } catch (e) {}"
+        "{% endmacro %}"
+    )
+    return element
+
+
+def prepare_clickable_map(folium_map: folium.Map, title: str = MAP_TITLE) -> PreparedMap:
     """Render a map the way ``st_folium`` does, once (made offline first; see ``make_offline``).
 
     Uses streamlit-folium's own helpers (pinned version), so the frontend gets exactly what
-    ``st_folium`` would send; ``tests/unit/test_clickable_map.py`` checks they agree.
+    ``st_folium`` would send; ``tests/unit/test_clickable_map.py`` checks they agree. ``title``
+    becomes the frame's accessible name.
     """
     from streamlit_folium import _get_header, _get_html, _get_map_string, get_full_id
 
     make_offline(folium_map)
+    _frame_title(title).add_to(folium_map)
     folium_map.get_root().render()
     folium_map.render()
     html = _get_html(folium_map)

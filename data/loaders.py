@@ -18,7 +18,13 @@ from sqlalchemy.exc import DBAPIError
 
 from app_pages.clickable_map import PreparedMap, prepare_clickable_map
 from app_pages.figures.exports import standalone_map_html
-from app_pages.figures.maps import build_hub_map, encode_shapes, fit_to_area, map_document
+from app_pages.figures.maps import (
+    MAP_TITLE,
+    build_hub_map,
+    encode_shapes,
+    fit_to_area,
+    map_document,
+)
 from data import built
 from data.assets import LEAFLET_CSS, LEAFLET_JS, VENDOR_DIR, assets_present, install_assets
 from data.build import DEMAND_FILE, build_all, read_lsoa11_to_21, simplify_for_map
@@ -856,7 +862,8 @@ def _map_page_clickable(
     demo: bool = False,
 ) -> PreparedMap:
     return prepare_clickable_map(
-        _map_page_map(indicator, area, base_tiles, register, footprints, as_of, demo)
+        _map_page_map(indicator, area, base_tiles, register, footprints, as_of, demo),
+        demo_title(MAP_TITLE, demo),
     )
 
 

@@ -60,7 +60,13 @@ def _same_ids(value):
 def test_a_prepared_map_sends_the_frontend_exactly_what_st_folium_would(monkeypatch):
     from streamlit_folium import st_folium
 
-    from app_pages.clickable_map import make_offline, prepare_clickable_map, show_clickable_map
+    from app_pages.clickable_map import (
+        _frame_title,
+        make_offline,
+        prepare_clickable_map,
+        show_clickable_map,
+    )
+    from app_pages.figures.maps import MAP_TITLE
 
     def build() -> tuple[folium.Map, folium.FeatureGroup]:
         fmap = folium.Map(location=(53.8, -1.55), zoom_start=12, tiles=None)
@@ -81,8 +87,9 @@ def test_a_prepared_map_sends_the_frontend_exactly_what_st_folium_would(monkeypa
         feature_group_to_add=layer,
     )
     fmap, layer = build()
+    _frame_title(MAP_TITLE).add_to(make_offline(fmap))
     st_folium(
-        make_offline(fmap),
+        fmap,
         key="k",
         height=400,
         use_container_width=True,
@@ -131,3 +138,12 @@ def test_a_layer_that_would_load_from_a_cdn_is_refused():
     Fullscreen().add_to(layer)
     with pytest.raises(RemoteAssetError, match="another host"):
         layer_script(layer)
+
+
+def test_the_map_names_its_frame_and_a_hostile_title_stays_text():
+    from app_pages.clickable_map import prepare_clickable_map
+
+    prepared = prepare_clickable_map(folium.Map(tiles=None), "Map {{ 7*7 }} </script><b>")
+    assert "window.frameElement.title" in prepared.script
+    assert "</script>" not in prepared.script.split("frameElement.title")[1].split(";")[0]
+    assert "{{" not in prepared.script and "49" not in prepared.script
