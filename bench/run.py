@@ -197,7 +197,7 @@ def time_click_to_profile(browser, url: str) -> dict:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     page.goto(url)
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame = page.frame_locator('iframe[src*="streamlit_folium.st_folium"]').first
     frame.locator("path.leaflet-interactive").nth(487).wait_for(timeout=120_000)
     container = frame.locator(".leaflet-container")
     times = []

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 # Maps that only show are drawn in Streamlit's own iframe element (app_pages.common.show_map);
 # maps that answer clicks (the Map page's) in streamlit-folium's component frame.
-MAP_FRAME = 'iframe[data-testid="stIFrame"], iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[data-testid="stIFrame"], iframe[src*="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
