@@ -15,6 +15,7 @@ the page must read clicks from goes through ``show_clickable_map``:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import urlparse
@@ -22,10 +23,24 @@ from urllib.parse import urlparse
 import branca
 import folium
 import streamlit as st
+from branca.element import MacroElement, Template
 
+from app_pages.figures.maps import _FOCUS_CSS as FOCUS_CSS  # one focus style for every map
+from app_pages.figures.maps import MAP_TITLE, _script_json
 from data.assets import LEAFLET_CSS, LEAFLET_JS
 
-__all__ = ["MapClick", "RemoteAssetError", "make_offline", "map_links", "show_clickable_map"]
+__all__ = [
+    "MapClick",
+    "PreparedMap",
+    "RemoteAssetError",
+    "layer_script",
+    "make_offline",
+    "make_offline_layer",
+    "map_links",
+    "pending_click",
+    "prepare_clickable_map",
+    "show_clickable_map",
+]
 
 
 class RemoteAssetError(ValueError):
@@ -86,6 +101,17 @@ def make_offline(folium_map: folium.Map) -> folium.Map:
     return folium_map
 
 
+def make_offline_layer(layer: folium.FeatureGroup) -> folium.FeatureGroup:
+    """Refuse a dynamic layer that would load anything from another host (see ``make_offline``)."""
+    js, css = map_links(layer)
+    remote = [link for link in js + css if _remote(link)]
+    if remote:
+        raise RemoteAssetError(
+            "This map layer would load files from another host: " + ", ".join(remote) + "."
+        )
+    return layer
+
+
 def _point(value: object) -> tuple[float, float] | None:
     if not isinstance(value, dict):
         return None
@@ -110,20 +136,136 @@ class MapClick(NamedTuple):
     tooltip: str | None = None
 
 
+class PreparedMap(NamedTuple):
+    """A clickable map as streamlit-folium's frontend receives it: plain strings, cacheable.
+
+    ``st_folium`` renders the whole folium map on every rerun (0.1-0.8 s for the Leeds
+    choropleth on this machine); a page whose map only changes with its view prepares it once
+    per view (``data.loaders``) and passes this instead.
+    """
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+
+
+def _frame_title(title: str) -> MacroElement:
+    """A script naming the component's frame, as ``show_map``'s ``alt`` names Streamlit's.
+
+    streamlit-folium's frame is titled "streamlit_folium.st_folium", which a screen reader
+    announces and keyboard users meet on Tab; the frame is same-origin, so the map renames it.
+    """
+    element = MacroElement()
+    element._name = "FrameTitle"
+    element._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "try { if (window.frameElement) { window.frameElement.title = "
+        + _script_json(title)
+        + "; } } catch (e) {}"
+        "{% endmacro %}"
+    )
+    return element
+
+
+def prepare_clickable_map(folium_map: folium.Map, title: str = MAP_TITLE) -> PreparedMap:
+    """Render a map the way ``st_folium`` does, once (made offline first; see ``make_offline``).
+
+    Uses streamlit-folium's own helpers (pinned version), so the frontend gets exactly what
+    ``st_folium`` would send; ``tests/unit/test_clickable_map.py`` checks they agree. ``title``
+    becomes the frame's accessible name.
+    """
+    from streamlit_folium import _get_header, _get_html, _get_map_string, get_full_id
+
+    make_offline(folium_map)
+    _frame_title(title).add_to(folium_map)
+    folium_map.get_root().render()
+    folium_map.render()
+    html = _get_html(folium_map)
+    # folium's header forbids zooming (axe meta-viewport, WCAG 1.4.4); the component's own page
+    # already has a viewport that allows it. Add the app's visible keyboard focus (2.4.7).
+    header = re.sub(r'<meta name="viewport"[^>]*>', "", _get_header(folium_map)) + FOCUS_CSS
+    script = _get_map_string(folium_map)
+    js, css = map_links(folium_map)
+    return PreparedMap(script, header, html, get_full_id(folium_map), tuple(css), tuple(js))
+
+
+def layer_script(layer: folium.FeatureGroup, index: int = 0) -> str:
+    """A layer that changes between reruns, as the script ``st_folium`` adds to a drawn map.
+
+    Drawn on a throwaway map (the script refers to the drawn map as ``map_div``), so the
+    page's map itself never changes and is never drawn again.
+    """
+    from streamlit_folium import _get_feature_group_string
+
+    make_offline_layer(layer)
+    return _get_feature_group_string(layer, folium.Map(tiles=None), index)
+
+
+def _draw(
+    prepared: PreparedMap,
+    key: str,
+    height: int,
+    wanted: list[str],
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    layer_js: str | None,
+) -> dict:
+    """streamlit-folium's component, given what ``st_folium`` would compute (pinned version)."""
+    from streamlit_folium import _component_func, generate_js_hash
+
+    hash_key = generate_js_hash(prepared.script, key, False)
+
+    def _on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    value = _component_func(
+        script=prepared.script,
+        header=prepared.header,
+        html=prepared.html,
+        id=prepared.map_id,
+        key=hash_key,
+        height=height,
+        width=None,  # the container's width
+        returned_objects=wanted,
+        default=dict.fromkeys(wanted),
+        zoom=zoom,
+        center=center,
+        feature_group=layer_js,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=list(prepared.css_links),
+        js_links=list(prepared.js_links),
+        on_change=_on_change,
+        wrap_longitude=False,
+    )
+    # What this map instance holds now: a map drawn anew (another view) starts with no click,
+    # so ``pending_click`` never takes the previous map's last click for a new one.
+    st.session_state[key] = value
+    return value
+
+
 def show_clickable_map(
-    folium_map: folium.Map,
+    folium_map: folium.Map | PreparedMap,
     key: str,
     height: int = 560,
     *,
     object_clicks: bool = False,
     only_new: bool = True,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    feature_group_to_add: folium.FeatureGroup | None = None,
 ) -> tuple[float, float] | MapClick | None:
     """Draw a map that reports clicks; return the clicked ``(lat, lon)`` or None.
 
     Parameters
     ----------
     folium_map
-        The map (made offline here; see ``make_offline``).
+        The map (made offline here; see ``make_offline``), or the same already prepared
+        (``prepare_clickable_map``, cached by a loader) so a rerun does not render it again.
     key
         Widget key, page-prefixed (``"map_click"``, ``"planner_whatif_map"``).
     height
@@ -134,6 +276,11 @@ def show_clickable_map(
     only_new
         Return a click only once: a rerun for any other reason (a widget, the URL) returns
         None instead of the same click again, so a click never places a hub twice.
+    center, zoom
+        Move the view there (only when they change: the map is not drawn again).
+    feature_group_to_add
+        A layer that changes between reruns (a selection outline) without redrawing the map;
+        made offline too. Keep it out of ``folium_map``, or every change redraws the map.
 
     Returns
     -------
@@ -141,9 +288,10 @@ def show_clickable_map(
         Latitude and longitude (WGS84) of the new click (a ``MapClick`` with
         ``object_clicks``), or None.
     """
-    from streamlit_folium import st_folium
-
-    make_offline(folium_map)
+    prepared = (
+        folium_map if isinstance(folium_map, PreparedMap) else prepare_clickable_map(folium_map)
+    )
+    layer_js = None if feature_group_to_add is None else layer_script(feature_group_to_add)
     wanted = ["last_clicked"]
     if object_clicks:
         wanted += [
@@ -151,16 +299,7 @@ def show_clickable_map(
             "last_object_clicked_count",
             "last_object_clicked_tooltip",
         ]
-    out = (
-        st_folium(
-            folium_map,
-            key=key,
-            height=height,
-            use_container_width=True,
-            returned_objects=wanted,
-        )
-        or {}
-    )
+    out = _draw(prepared, key, height, wanted, center, zoom, layer_js) or {}
     on_map = _point(out.get("last_clicked"))
     on_object = _point(out.get("last_object_clicked")) if object_clicks else None
     state = (on_map, on_object, out.get("last_object_clicked_count"))
@@ -174,3 +313,16 @@ def show_clickable_map(
     if on_map is not None and on_map != seen[0]:
         return MapClick(on_map[0], on_map[1]) if object_clicks else on_map
     return None
+
+
+def pending_click(key: str) -> tuple[float, float] | None:
+    """The map click that this rerun will report, read before the map is drawn (or None).
+
+    ``show_clickable_map`` returns a click only after drawing; a page that must draw the click's
+    answer on the map itself (the selected LSOA's outline) reads it here first. Plain clicks
+    only (not ``object_clicks``); the later ``show_clickable_map`` call still returns it once.
+    """
+    out = st.session_state.get(key) or {}
+    on_map = _point(out.get("last_clicked")) if isinstance(out, dict) else None
+    seen = st.session_state.get(f"{key}__handled", (None, None, None))
+    return on_map if on_map is not None and on_map != seen[0] else None

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from functools import partial
 
+import folium
 import pandas as pd
 
+from app_pages.clickable_map import PreparedMap, prepare_clickable_map
 from app_pages.figures.exports import standalone_map_html
-from app_pages.figures.maps import build_hub_map, encode_shapes, fit_to_area, map_document
+from app_pages.figures.maps import (
+    MAP_TITLE,
+    build_hub_map,
+    encode_shapes,
+    fit_to_area,
+    map_document,
+)
 from data import loaders
 from data.assets import LEAFLET_CSS, LEAFLET_JS
 from utils import constants as c
@@ -52,7 +60,10 @@ def indicator_map(
     )
 
 
-def _map_page(indicator: str, area: str, base_tiles: bool, demo: bool, v: loaders.Versions) -> str:
+def _map_page_map(
+    indicator: str, area: str, base_tiles: bool, demo: bool, v: loaders.Versions
+) -> folium.Map:
+    """The Map page's folium map (indicator, wards, LCPs, Leeds outline, open hubs)."""
     lsoas = loaders.load_lsoas_with_lcp.at(v)
     fmap = indicator_map(
         lsoas,
@@ -64,7 +75,11 @@ def _map_page(indicator: str, area: str, base_tiles: bool, demo: bool, v: loader
         base_tiles=base_tiles,
     )
     fit_to_area(fmap, lsoas, area)
-    return map_document(fmap)
+    return fmap
+
+
+def _map_page(indicator: str, area: str, base_tiles: bool, demo: bool, v: loaders.Versions) -> str:
+    return map_document(_map_page_map(indicator, area, base_tiles, demo, v))
 
 
 def map_page_document(
@@ -82,3 +97,30 @@ def map_page_document(
 def standalone_map_document(page_html: str, title: str) -> str:
     """A map page with Leaflet inlined: one HTML file that opens offline (made on download)."""
     return standalone_map_html(page_html, *loaders.load_leaflet_assets(), title)
+
+
+def _map_page_clickable(
+    indicator: str, area: str, base_tiles: bool, demo: bool, v: loaders.Versions
+) -> PreparedMap:
+    return prepare_clickable_map(
+        _map_page_map(indicator, area, base_tiles, demo, v), demo_title(MAP_TITLE, demo)
+    )
+
+
+def map_page_clickable(
+    indicator: str, area: str, base_tiles: bool = False, demo: bool = False
+) -> PreparedMap:
+    """The Map page's clickable map, rendered once per view (a rerun sends the same strings)."""
+    view = (indicator, area, bool(base_tiles), bool(demo))
+    return loaders.load_view_document(("map-click", *view), partial(_map_page_clickable, *view))
+
+
+def _indexed_click_shapes():
+    shapes = loaders.load_lsoa_map_shapes().copy()
+    shapes.sindex  # noqa: B018 - build the spatial index now, once per server
+    return shapes
+
+
+def lsoa_click_shapes():
+    """The LSOA polygons as drawn (EPSG:4326) with a spatial index: find a click, outline it."""
+    return loaders.load_drawing("lsoa_click_shapes", _indexed_click_shapes)

@@ -3,7 +3,8 @@
 Measures the data build, loading the built data, coverage and site-recommendation solves,
 validating a 5,000-row register (the upload limit), and, in
 headless Debian chromium, the Map page against an empty Streamlit page served the same way:
-time until the map's 488 polygons are painted, and bytes transferred (HTTP + websocket).
+time until the map's 488 polygons are painted, and bytes transferred (HTTP + websocket); and
+on the Map page, a click on an LSOA until its profile is shown (issue 14).
 Numbers are medians of a few runs; machines are noisy, so nothing here asserts a target.
 `python -m bench.run --browser-only` runs just the browser part; HC_BENCH_SETTLE_MS (default 3000)
 is how long each visit waits after "ready" for late requests, which still count as bytes.
@@ -180,6 +181,47 @@ def _visit(browser, url: str, proxy: CountingProxy) -> dict:
     return result
 
 
+# LSOAs clicked in turn on the Map page (an LS9 7EZ one, Cross Gates, city centre, Headingley...).
+CLICK_LSOAS = ("E01011349", "E01011345", "E01011264", "E01011460", "E01011349", "E01011345")
+
+
+def time_click_to_profile(browser, url: str) -> dict:
+    """Map page: seconds from a click on an LSOA's interior point until its profile is shown.
+
+    The point is where Leaflet draws the LSOA's representative point; "shown" is the panel's
+    sentence naming that LSOA. The first click (the component's first value) is reported
+    apart; the median is over the others. Includes streamlit-folium's 250 ms click debounce.
+    """
+    from data.artefacts import read_lsoas
+
+    shapes = read_lsoas().set_index("lsoa21cd")
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(url)
+    frame = page.frame_locator('iframe[src*="streamlit_folium.st_folium"]').first
+    frame.locator("path.leaflet-interactive").nth(487).wait_for(timeout=120_000)
+    container = frame.locator(".leaflet-container")
+    times = []
+    for code in CLICK_LSOAS:
+        point = shapes.loc[code].geometry.representative_point()
+        xy = container.evaluate(
+            "(el, p) => { const q = window.map.latLngToContainerPoint([p[0], p[1]]);"
+            " return [q.x, q.y]; }",
+            [point.y, point.x],
+        )
+        t0 = time.perf_counter()
+        container.click(position={"x": xy[0], "y": xy[1]})
+        page.get_by_text(f"Selected neighbourhood {code}").wait_for(timeout=60_000)
+        times.append(time.perf_counter() - t0)
+        page.wait_for_timeout(500)  # let the rerun finish before the next click
+    ctx.close()
+    return {
+        "first_click_s": round(times[0], 2),
+        "median_s": round(statistics.median(times[1:]), 2),
+        "each_s": [round(t, 2) for t in times],
+    }
+
+
 def _median_of(visits: list[dict]) -> dict:
     return {
         key: round(statistics.median(v[key] for v in visits), 2 if key == "ready_s" else None)
@@ -221,6 +263,7 @@ def time_browser(runs: int = 9) -> dict:
                 for _ in range(runs + 1):
                     for name in ("empty", "map"):
                         visits[name].append(_visit(browser, urls[name], proxies[name]))
+                click = time_click_to_profile(browser, urls["map"])
                 browser.close()
         finally:
             for name, server in servers.items():
@@ -228,6 +271,7 @@ def time_browser(runs: int = 9) -> dict:
                 if name in proxies:
                     proxies[name].stop()
     results = {name: _median_of(v[1:]) for name, v in visits.items()}
+    results["map_click_to_profile"] = click
     results["ready_s_each_visit"] = {
         name: [round(v["ready_s"], 2) for v in vs[1:]] for name, vs in visits.items()
     }

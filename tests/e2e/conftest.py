@@ -28,8 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-# Every map is drawn in Streamlit's own iframe element (app_pages.common.show_map).
-MAP_FRAME = 'iframe[data-testid="stIFrame"]'
+# Maps that only show are drawn in Streamlit's own iframe element (app_pages.common.show_map);
+# maps that answer clicks (the Map page's) in streamlit-folium's component frame.
+MAP_FRAME = 'iframe[data-testid="stIFrame"], iframe[src*="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.e2e
 
 APP = REPO / "tests" / "e2e" / "apps" / "clickable_map_app.py"
 # streamlit-folium's component frame (not Streamlit's st.iframe used by the show-only maps).
-FOLIUM_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+FOLIUM_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'
+# (src, not title: the map renames its frame for screen readers, see prepare_clickable_map)
 
 
 @pytest.fixture(scope="module")

@@ -35,3 +35,20 @@ def run_page(page: str, query: dict[str, str] | None = None, timeout: float = 60
         at.switch_page(page)
         at.run()
     return at
+
+
+def map_documents(at: AppTest) -> list[str]:
+    """Every map's page on the page: st.iframe documents, and clickable maps' (st_folium) code.
+
+    A clickable map (app_pages.clickable_map) is a component: its header, HTML, map script and
+    dynamic layer come as the component's arguments instead of one document.
+    """
+    import json
+
+    docs = [el.proto.srcdoc for el in at.get("iframe")]
+    for el in at.get("component_instance"):
+        if "st_folium" in el.proto.component_name:
+            args = json.loads(el.proto.json_args)
+            parts = ("header", "html", "script", "feature_group")
+            docs.append("\n".join(str(args.get(k) or "") for k in parts))
+    return docs

@@ -2,13 +2,13 @@
 
 import pandas as pd
 
-from tests.pages.conftest import run_page
+from tests.pages.conftest import map_documents, run_page
 from utils import constants as c
 
 
 def folium_scripts(at) -> list[str]:
-    """The rendered map pages of every map (an st.iframe element) on the page."""
-    return [el.proto.srcdoc for el in at.get("iframe") if "leaflet" in el.proto.srcdoc.lower()]
+    """The rendered map pages of every map (st.iframe or clickable st_folium) on the page."""
+    return [doc for doc in map_documents(at) if "leaflet" in doc.lower()]
 
 
 def test_overview_shows_headline_figures_with_sources():

@@ -18,7 +18,7 @@ from app_pages.figures import gap_figures as gf
 from app_pages.figures.slides import build_slides
 from data import export, loaders
 from geo.coverage import NEAREST_HUB, coverage_by_lsoa, summarise_coverage
-from tests.pages.conftest import run_page
+from tests.pages.conftest import map_documents, run_page
 from utils import constants as c
 from utils import demo
 from utils import growth as g
@@ -137,8 +137,8 @@ def test_every_page_in_real_mode_shows_no_sample_hub_and_no_demo_banner(page):
     if page != "app_pages/hubs.py":  # the register itself lists every row, samples flagged
         text = _table_text(at)
         assert "Sample hub" not in text and "SAMPLE-" not in text
-    for frame in at.get("iframe"):
-        assert "hc-hub-sample" not in frame.proto.srcdoc
+    for doc in map_documents(at):
+        assert "hc-hub-sample" not in doc
 
 
 @pytest.mark.parametrize("page", PAGES)

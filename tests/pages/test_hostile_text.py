@@ -17,7 +17,7 @@ from google.protobuf.json_format import MessageToDict
 
 from data.register_store import RegisterStore
 from tests.hostile import HOST, HOSTILE, JINJA, assert_inert_html, assert_inert_markdown
-from tests.pages.conftest import run_page
+from tests.pages.conftest import map_documents, run_page
 
 PAGES = [
     "app_pages/overview.py",
@@ -67,8 +67,8 @@ def assert_page_inert(at) -> None:
         for el in at.get(kind):
             for text in _strings(MessageToDict(el.proto)):
                 assert_inert_markdown(text)
-    for el in at.get("iframe"):
-        assert_inert_html(el.proto.srcdoc)
+    for doc in map_documents(at):
+        assert_inert_html(doc)
     flashes = [s.value for s in at.success]
     assert not any(
         "Saved as version" in f

@@ -1,5 +1,7 @@
 """Clickable maps load nothing from another host: folium's CDN links are replaced or refused."""
 
+import re
+
 import branca
 import folium
 import pytest
@@ -35,3 +37,113 @@ def test_a_cdn_plugin_is_refused():
     Fullscreen().add_to(fmap)
     with pytest.raises(RemoteAssetError, match="another host"):
         make_offline(fmap)
+
+
+def _capture(monkeypatch) -> list[dict]:
+    import streamlit_folium
+
+    calls: list[dict] = []
+
+    def fake_component(**kwargs):
+        calls.append(kwargs)
+        return kwargs["default"]
+
+    monkeypatch.setattr(streamlit_folium, "_component_func", fake_component)
+    return calls
+
+
+def _same_ids(value):
+    # folium names each element with a random 32-hex id; two identical maps differ only there.
+    return re.sub(r"[0-9a-f]{32}", "ID", value) if isinstance(value, str) else value
+
+
+def test_a_prepared_map_sends_the_frontend_exactly_what_st_folium_would(monkeypatch):
+    from streamlit_folium import st_folium
+
+    from app_pages.clickable_map import (
+        _frame_title,
+        make_offline,
+        prepare_clickable_map,
+        show_clickable_map,
+    )
+    from app_pages.figures.maps import MAP_TITLE
+
+    def build() -> tuple[folium.Map, folium.FeatureGroup]:
+        fmap = folium.Map(location=(53.8, -1.55), zoom_start=12, tiles=None)
+        folium.Rectangle([(53.78, -1.6), (53.82, -1.5)], tooltip="An LSOA").add_to(fmap)
+        folium.Element('<div class="hc-legend">Legend</div>').add_to(fmap.get_root().html)
+        layer = folium.FeatureGroup(name="Selected")
+        folium.Rectangle([(53.79, -1.58), (53.8, -1.56)], interactive=False).add_to(layer)
+        return fmap, layer
+
+    calls = _capture(monkeypatch)
+    fmap, layer = build()
+    show_clickable_map(
+        prepare_clickable_map(fmap),
+        key="k",
+        height=400,
+        center=(53.8, -1.5),
+        zoom=14,
+        feature_group_to_add=layer,
+    )
+    fmap, layer = build()
+    _frame_title(MAP_TITLE).add_to(make_offline(fmap))
+    st_folium(
+        fmap,
+        key="k",
+        height=400,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        center=(53.8, -1.5),
+        zoom=14,
+        feature_group_to_add=layer,
+    )
+    ours, theirs = (
+        {k: _same_ids(v) for k, v in call.items() if k not in ("on_change", "key")}
+        for call in calls
+    )
+    # Only difference: folium's no-zoom viewport is dropped and a visible focus style added.
+    assert "user-scalable=no" in theirs["header"] and "user-scalable" not in ours["header"]
+    from app_pages.figures.maps import _FOCUS_CSS as FOCUS_CSS
+
+    expected = re.sub(r'<meta name="viewport"[^>]*>', "", theirs.pop("header")) + FOCUS_CSS
+    assert ours.pop("header") == expected
+    assert ours == theirs
+    assert "hc-legend" in ours["html"] and "addLayer(feature_group" in ours["feature_group"]
+    assert ours["js_links"] == [LEAFLET_JS]
+
+
+def test_a_changing_layer_does_not_change_the_drawn_map(monkeypatch):
+    from app_pages.clickable_map import prepare_clickable_map, show_clickable_map
+
+    calls = _capture(monkeypatch)
+    fmap = folium.Map(location=(53.8, -1.55), zoom_start=12, tiles=None)
+    prepared = prepare_clickable_map(fmap)
+    for bounds in ([(53.79, -1.58), (53.8, -1.56)], [(53.81, -1.52), (53.82, -1.5)]):
+        layer = folium.FeatureGroup(name="Selected")
+        folium.Rectangle(bounds, interactive=False).add_to(layer)
+        show_clickable_map(prepared, key="k", feature_group_to_add=layer)
+    first, second = calls
+    # Same widget (key and script): the frontend keeps the map and swaps only the layer.
+    assert first["key"] == second["key"] and first["script"] == second["script"]
+    assert first["feature_group"] != second["feature_group"]
+
+
+def test_a_layer_that_would_load_from_a_cdn_is_refused():
+    from folium.plugins import Fullscreen
+
+    from app_pages.clickable_map import layer_script
+
+    layer = folium.FeatureGroup(name="Bad")
+    Fullscreen().add_to(layer)
+    with pytest.raises(RemoteAssetError, match="another host"):
+        layer_script(layer)
+
+
+def test_the_map_names_its_frame_and_a_hostile_title_stays_text():
+    from app_pages.clickable_map import prepare_clickable_map
+
+    prepared = prepare_clickable_map(folium.Map(tiles=None), "Map {{ 7*7 }} </script><b>")
+    assert "window.frameElement.title" in prepared.script
+    assert "</script>" not in prepared.script.split("frameElement.title")[1].split(";")[0]
+    assert "{{" not in prepared.script and "49" not in prepared.script
