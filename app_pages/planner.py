@@ -7,11 +7,15 @@ import hashlib
 import streamlit as st
 
 from app_pages import common
+from app_pages.clickable_map import show_clickable_map
 from app_pages.figures import planner_figures as pf
+from app_pages.figures import whatif as wfig
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
 from data.register_store import RegisterStoreError
 from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
+from geo.whatif import ADDED_LABEL, MAX_ADDED_HUBS
+from geo.whatif import parse_added_hubs as wf_parse
 from utils import constants as c
 from utils import summaries
 from utils.text import escape_markdown, md
@@ -416,11 +420,233 @@ def _scenario_section() -> None:
                 )
 
 
+# --- What-if mode (issue 14): place hypothetical hubs, see who they newly reach ------------------
+
+MODE_OPTIMISER = "optimiser"
+MODE_WHATIF = "whatif"
+MODES = {
+    MODE_OPTIMISER: "Recommend sites (optimiser)",
+    MODE_WHATIF: "What if a hub opened here?",
+}
+_WHATIF_LABELS = "planner_whatif_labels"  # the placed hubs' add= labels (plain strings)
+_WHATIF_SPEC = ParamSpec(
+    "add", "", str, lambda v: len(v) <= 2000, "what-if hubs", lambda _v: "no what-if hubs"
+)
+
+
+def _whatif_url(labels: list[str] | None = None) -> list[str]:
+    """The ``add=`` parameter: read on the first visit (a notice per bad part), else written.
+
+    Called with no labels, returns the placed hubs' labels (from the URL once, then from the
+    session); called with labels, puts them in the address bar (none: the parameter goes).
+    """
+    if labels is None:
+        if _WHATIF_LABELS not in st.session_state:
+            values, notices = decode_params(st.query_params.to_dict(), [_WHATIF_SPEC])
+            added = wf_parse(values["add"], loaders.load_postcodes())
+            st.session_state[_WHATIF_LABELS] = added.hubs[ADDED_LABEL].astype(str).tolist()
+            st.session_state.setdefault("planner_notices", []).extend(
+                notices + [md(p, limit=None) for p in added.problems]
+            )
+            if values["add"].strip():
+                st.session_state["planner_mode"] = MODE_WHATIF
+        return list(st.session_state[_WHATIF_LABELS])
+    wanted = ";".join(labels)
+    if wanted and st.query_params.get("add") != wanted:
+        st.query_params["add"] = wanted
+    elif not wanted and "add" in st.query_params:
+        del st.query_params["add"]
+    return labels
+
+
+def _whatif_set(labels: list[str], new: list[str], what: str) -> None:
+    """Keep a changed list of placed hubs if every hub is valid; rerun to redraw the map."""
+    if new == labels:
+        if len(labels) >= MAX_ADDED_HUBS:
+            st.session_state["planner_whatif_notice"] = (
+                f"At most {MAX_ADDED_HUBS} what-if hubs: remove one before adding {what}."
+            )
+        return
+    problems = wf_parse(";".join(new), loaders.load_postcodes()).problems
+    if problems:
+        st.session_state["planner_whatif_notice"] = " ".join(md(p, limit=None) for p in problems)
+        return
+    st.session_state[_WHATIF_LABELS] = new
+    st.rerun()
+
+
+def _whatif_inputs(labels: list[str]) -> None:
+    """Keyboard ways to place and remove hubs: a postcode box, an uploaded venue, a list."""
+    a, b = st.columns(2)
+    with a.form("planner_whatif_pc_form", border=False):
+        pc = st.text_input("Place a hub at a postcode", key="planner_whatif_postcode")
+        placed = st.form_submit_button("Place hub")
+    if placed and pc.strip():
+        found = wf_parse(pc, loaders.load_postcodes())
+        if found.problems:
+            st.session_state["planner_whatif_notice"] = md(found.problems[0], limit=None)
+        else:
+            label = str(found.hubs[ADDED_LABEL].iloc[0])
+            new = (
+                labels + [label] if label not in labels and len(labels) < MAX_ADDED_HUBS else labels
+            )
+            _whatif_set(labels, new, "another")
+    if labels:
+        choice = b.selectbox(
+            "Remove a placed hub",
+            range(1, len(labels) + 1),
+            format_func=lambda i: f"What-if hub {i}: {labels[i - 1]}",
+            index=None,
+            key="planner_whatif_remove_pick",
+        )
+        r1, r2 = b.columns(2)
+        if r1.button("Remove hub", key="planner_whatif_remove", disabled=choice is None):
+            _whatif_set(labels, wfig.remove_label(labels, int(choice)), "")
+        if r2.button("Remove all", key="planner_whatif_clear"):
+            _whatif_set(labels, [], "")
+    with st.expander("Place a hub at an uploaded venue"):
+        venues = _venue_upload()
+        if venues is not None:
+            valid, _ = loaders.load_venues(venues["data"], venues["name"])
+            pick = st.selectbox(
+                "Venue",
+                range(len(valid)),
+                format_func=lambda i: str(valid[c.HUB_NAME].iloc[i]),
+                index=None,
+                key="planner_whatif_venue",
+            )
+            if st.button("Place hub at this venue", key="planner_whatif_venue_place") and (
+                pick is not None
+            ):
+                row = valid.iloc[int(pick)]
+                new = wfig.place_point(labels, row[c.HUB_LAT], row[c.HUB_LON])
+                _whatif_set(labels, new, "another")
+
+
+def _whatif_section(area: str, radius: int, existing) -> list[str]:
+    """The what-if mode: map to click, figures beside it, tables, compare and save."""
+    labels = _whatif_url()
+    st.subheader(common.titled("What if a hub opened here?"))
+    st.caption(
+        "Click the map to place a hypothetical hub (up to "
+        f"{MAX_ADDED_HUBS}); click a placed hub to remove it. Or type a postcode, or choose a "
+        f"venue. Reach: {radius:,} m straight line, as on every page; all Leeds is counted."
+    )
+    _whatif_inputs(labels)
+    notice = st.session_state.pop("planner_whatif_notice", None)
+    if notice:
+        st.warning(notice)
+
+    demo = common.demo_mode()
+    added = wf_parse(";".join(labels), loaders.load_postcodes()).hubs
+    base = loaders.load_whatif_base(radius, demo=demo)
+    gain = base.gain(added)
+    summary = wfig.whatif_summary(gain, len(added), radius)
+
+    left, right = st.columns([3, 2])
+    with left:
+        common.figure_summary(summary)
+        fmap = build_hub_map(
+            loaders.load_lsoa_map_encoded(),
+            loaders.load_planner_weights("at_risk"),
+            loaders.PLANNER_WEIGHT,
+            label=common.titled("At-risk residents per neighbourhood"),
+            higher_is_worse=True,
+            decile_col=c.IMD_DECILE,
+            outline=loaders.load_outline(),
+            lcp_outlines=loaders.load_lcp_outlines(),
+            hubs=existing,
+            rings_m=radius,
+            **loaders.MAP_ASSETS,
+        )
+        fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
+        wfig.add_whatif_hubs(fmap, added, radius)
+        click = show_clickable_map(fmap, key="planner_whatif_map", height=560, object_clicks=True)
+        st.caption(
+            "Orange dots with a black outline: what-if hubs, with their reach circles; blue dots: "
+            "open hubs. Shading: at-risk residents. The tables list what changes."
+        )
+    if click is not None:
+        number = wfig.clicked_hub_number(click.tooltip) if click.on_object else None
+        if number is not None:
+            _whatif_set(labels, wfig.remove_label(labels, number), "")
+        else:
+            _whatif_set(labels, wfig.place_point(labels, click.lat, click.lon), "another")
+    with right:
+        st.metric("Residents newly within reach", f"+{gain.residents:,.0f}")
+        st.metric("At-risk residents newly within reach", f"+{gain.at_risk_residents:,.0f}")
+        if len(added):
+            st.markdown("**Change per LCP**")
+            st.dataframe(
+                wfig.lcp_table(gain), hide_index=True, width="stretch", key="planner_whatif_lcp"
+            )
+    if not len(added):
+        return labels
+    st.markdown("**Placed hubs** (each on its own; together they may overlap)")
+    st.dataframe(
+        wfig.hubs_table(added, gain), hide_index=True, width="stretch", key="planner_whatif_hubs"
+    )
+    st.markdown("**Neighbourhoods that gain**")
+    lsoa_tab = wfig.lsoa_table(gain)
+    st.dataframe(lsoa_tab, hide_index=True, width="stretch", key="planner_whatif_lsoas")
+    common.csv_download(
+        lsoa_tab, "whatif_neighbourhoods.csv", "Download (CSV)", key="planner_whatif_dl"
+    )
+    _whatif_compare(labels, radius, demo)
+    _whatif_save(added, gain, base, radius)
+    return labels
+
+
+def _whatif_compare(labels: list[str], radius: int, demo: bool) -> None:
+    add = ";".join(labels)
+    if st.button("Compare with the optimiser", key="planner_whatif_compare"):
+        st.session_state["planner_whatif_compared"] = add
+    if st.session_state.get("planner_whatif_compared") != add:
+        return
+    try:
+        with st.spinner(f"Placing {len(labels)} hub(s) with the optimiser…"):
+            result = loaders.load_whatif_comparison(add, radius, demo=demo)
+    except SiteError as err:
+        st.error(f"The optimiser could not run: {escape_markdown(str(err))}")
+        return
+    st.markdown(
+        f"**Your {result['k']} hub(s) beside the optimiser's {result['k']}** (the optimiser "
+        "maximises at-risk residents, one candidate per neighbourhood, all Leeds)"
+    )
+    st.dataframe(
+        wfig.comparison_rows(result), hide_index=True, width="stretch", key="planner_whatif_cmp"
+    )
+
+
+def _whatif_save(added, gain, base, radius: int) -> None:
+    with st.form("planner_whatif_save_form", border=True):
+        st.markdown("**Save this what-if as a scenario**")
+        name = st.text_input("Scenario name", key="planner_whatif_scenario_name", max_chars=80)
+        saved = st.form_submit_button("Save scenario")
+    if not saved:
+        return
+    prefixes = [base.gain(added.iloc[:i]) for i in range(1, len(added) + 1)]
+    extra = {
+        "register_version": loaders.register_version(),
+        "footprints_version": loaders.footprints_version(),
+    }
+    try:
+        existing_names = set(loaders.register_store().list_scenarios()["name"])
+        payload = wfig.whatif_scenario_payload(added, gain, prefixes, base.reached(), radius, extra)
+        loaders.register_store().save_scenario(name, payload)
+    except (RegisterStoreError, pf.ScenarioError) as err:
+        st.error(f"Not saved: {escape_markdown(str(err))}")
+        return
+    verb = "replaced" if name.strip() in existing_names else "saved"
+    st.success(f"Scenario “{md(name.strip())}” {verb}. Find it under Saved scenarios below.")
+
+
 # --- Page ---------------------------------------------------------------------------------------
 
 view = common.shared_view()
 area, radius = view["area"], int(view["r"])
 _restore_widgets()
+_whatif_url()  # reads add= on the first visit (its notices join the page's)
 
 st.title("Site planner: where would new hubs reach the most people?")
 st.caption(
@@ -430,6 +656,14 @@ st.caption(
 )
 for notice in st.session_state.pop("planner_notices", []):
     st.info(notice)
+st.session_state.setdefault("planner_mode", MODE_OPTIMISER)
+mode = st.radio("Mode", list(MODES), format_func=MODES.get, horizontal=True, key="planner_mode")
+if mode == MODE_WHATIF:
+    _whatif_url(_whatif_section(area, radius, loaders.load_open_hubs(demo=common.demo_mode())))
+    _scenario_section()
+    _sync_url(run=False)
+    common.stop_page()
+_whatif_url([])
 
 left, mid, right = st.columns([1, 2, 1])
 left.number_input(

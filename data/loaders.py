@@ -824,3 +824,50 @@ def _footprint_summary(footprints: int) -> pd.DataFrame:
 def load_footprint_summary() -> pd.DataFrame:
     """One row per LCP in force: lcp, lcp_status, n_lsoas, pop_total (mid-2022)."""
     return _footprint_summary(footprints_version())
+
+
+# --- What-if hubs (issue 14: the Site planner's "what if a hub opened here?") -------------------
+# Kept together at the end so the issue-13 caching rework can port them as one block.
+
+
+@st.cache_resource(show_spinner=False)  # read-only: WhatIfBase.gain never changes the base
+def _whatif_base(radius_m: int, register: int, footprints: int, as_of: date, demo: bool):
+    from geo.whatif import WhatIfBase
+
+    # The same at-risk residents as the Overview, Gaps and planner (default weights, top 20%).
+    lsoas = _at_risk_lsoas((), "leeds", "top20_risk", footprints)
+    hubs = _hubs(register, footprints, demo)
+    return WhatIfBase(lsoas, load_demand(), hubs[open_on(hubs, as_of)], radius_m)
+
+
+def load_whatif_base(radius_m: int, demo: bool = False):
+    """Coverage by today's open hubs over all Leeds, prepared once (geo.whatif.WhatIfBase)."""
+    return _whatif_base(
+        int(radius_m), register_version(), footprints_version(), date.today(), bool(demo)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _whatif_comparison(
+    labels: str, radius_m: int, register: int, footprints: int, as_of: date, demo: bool
+) -> dict:
+    from geo.whatif import compare_with_optimiser, parse_added_hubs
+
+    base = _whatif_base(radius_m, register, footprints, as_of, demo)
+    added = parse_added_hubs(labels, load_postcodes()).hubs
+    lsoas = _at_risk_lsoas((), "leeds", "top20_risk", footprints)
+    hubs = _hubs(register, footprints, demo)
+    open_hubs = hubs[open_on(hubs, as_of)].reset_index(drop=True)
+    return compare_with_optimiser(
+        base, base.gain(added), len(added), lsoas, load_demand(), open_hubs
+    )
+
+
+def load_whatif_comparison(labels: str, radius_m: int, demo: bool = False) -> dict:
+    """The optimiser's as many hubs (at-risk residents, all Leeds) beside the ``add=`` hubs.
+
+    ``labels`` is the ``add=`` value; see geo.whatif.compare_with_optimiser for the result.
+    """
+    return _whatif_comparison(
+        labels, int(radius_m), register_version(), footprints_version(), date.today(), bool(demo)
+    )
