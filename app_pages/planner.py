@@ -376,8 +376,8 @@ def _scenario_section() -> None:
             b2.button(
                 "Use these settings and re-run",
                 key="planner_open_use",
-                on_click=_use_scenario_settings,
-                args=(i,),
+                on_click=_use_whatif if sc.get("whatif") else _use_scenario_settings,
+                args=(sc if sc.get("whatif") else i,),
                 help="Sets k, objective, target, area and radius as saved (candidates: LSOA "
                 "centres; upload the venue file again if the scenario used one).",
             )
@@ -595,6 +595,14 @@ def _whatif_section(area: str, radius: int, existing) -> list[str]:
     _whatif_compare(labels, radius, demo)
     _whatif_save(added, gain, base, radius)
     return labels
+
+
+def _use_whatif(scenario: dict) -> None:
+    """Button callback: reopen a saved what-if (its hubs and radius) in the what-if mode."""
+    st.session_state[_WHATIF_LABELS] = [p for p in scenario["whatif"]["add"].split(";") if p]
+    st.session_state["planner_mode"] = MODE_WHATIF
+    if int(scenario["inputs"]["radius_m"]) in c.RADIUS_CHOICES_M:
+        st.session_state["view_radius"] = int(scenario["inputs"]["radius_m"])
 
 
 def _whatif_compare(labels: list[str], radius: int, demo: bool) -> None:
