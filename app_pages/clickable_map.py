@@ -15,7 +15,7 @@ the page must read clicks from goes through ``show_clickable_map``:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 from urllib.parse import urlparse
 
@@ -25,7 +25,14 @@ import streamlit as st
 
 from data.assets import LEAFLET_CSS, LEAFLET_JS
 
-__all__ = ["MapClick", "RemoteAssetError", "make_offline", "map_links", "show_clickable_map"]
+__all__ = [
+    "MapClick",
+    "RemoteAssetError",
+    "make_offline",
+    "map_links",
+    "show_clickable_map",
+    "take_click",
+]
 
 
 class RemoteAssetError(ValueError):
@@ -117,6 +124,7 @@ def show_clickable_map(
     *,
     object_clicks: bool = False,
     only_new: bool = True,
+    on_change: Callable[[], None] | None = None,
 ) -> tuple[float, float] | MapClick | None:
     """Draw a map that reports clicks; return the clicked ``(lat, lon)`` or None.
 
@@ -134,6 +142,9 @@ def show_clickable_map(
     only_new
         Return a click only once: a rerun for any other reason (a widget, the URL) returns
         None instead of the same click again, so a click never places a hub twice.
+    on_change
+        Called before the rerun a click causes (a Streamlit callback): read the click there
+        with ``take_click(key)`` to change what the map draws in that same run.
 
     Returns
     -------
@@ -158,13 +169,28 @@ def show_clickable_map(
             height=height,
             use_container_width=True,
             returned_objects=wanted,
+            on_change=on_change,
         )
         or {}
     )
+    return _new_click(out, f"{key}__handled", object_clicks, only_new)
+
+
+def take_click(key: str, *, object_clicks: bool = True) -> MapClick | tuple[float, float] | None:
+    """In an ``on_change`` callback of ``show_clickable_map``: the click just made, or None.
+
+    Reads the component's value (Streamlit keeps it under ``key``) and returns each click once.
+    """
+    out = st.session_state.get(key) or {}
+    return _new_click(out if isinstance(out, dict) else {}, f"{key}__taken", object_clicks, True)
+
+
+def _new_click(
+    out: dict, seen_key: str, object_clicks: bool, only_new: bool
+) -> tuple[float, float] | MapClick | None:
     on_map = _point(out.get("last_clicked"))
     on_object = _point(out.get("last_object_clicked")) if object_clicks else None
     state = (on_map, on_object, out.get("last_object_clicked_count"))
-    seen_key = f"{key}__handled"
     seen = st.session_state.get(seen_key, (None, None, None)) if only_new else (None, None, None)
     st.session_state[seen_key] = state
     # A click on an object also moves last_clicked: report it once, as an object click.

@@ -7,7 +7,7 @@ import hashlib
 import streamlit as st
 
 from app_pages import common
-from app_pages.clickable_map import show_clickable_map
+from app_pages.clickable_map import show_clickable_map, take_click
 from app_pages.figures import planner_figures as pf
 from app_pages.figures import whatif as wfig
 from app_pages.figures.maps import build_hub_map, fit_to_area
@@ -459,20 +459,35 @@ def _whatif_url(labels: list[str] | None = None) -> list[str]:
     return labels
 
 
-def _whatif_set(labels: list[str], new: list[str], what: str) -> None:
-    """Keep a changed list of placed hubs if every hub is valid; rerun to redraw the map."""
+def _whatif_on_click() -> None:
+    """Map callback: a click on a what-if hub removes it, anywhere else places one."""
+    click = take_click("planner_whatif_map", object_clicks=True)
+    if click is None:
+        return
+    labels = list(st.session_state.get(_WHATIF_LABELS, []))
+    number = wfig.clicked_hub_number(click.tooltip) if click.on_object else None
+    if number is not None:
+        new = wfig.remove_label(labels, number)
+    else:
+        new = wfig.place_point(labels, click.lat, click.lon)
+    _whatif_set(labels, new, "another", rerun=False)
+
+
+def _whatif_set(labels: list[str], new: list[str], what: str, rerun: bool = True) -> None:
+    """Keep a changed list of placed hubs if every hub is valid (rerun: redraw the widgets)."""
     if new == labels:
         if len(labels) >= MAX_ADDED_HUBS:
             st.session_state["planner_whatif_notice"] = (
                 f"At most {MAX_ADDED_HUBS} what-if hubs: remove one before adding {what}."
             )
         return
-    problems = wf_parse(";".join(new), loaders.load_postcodes()).problems
+    problems = loaders.load_added_hubs(";".join(new)).problems
     if problems:
         st.session_state["planner_whatif_notice"] = " ".join(md(p, limit=None) for p in problems)
         return
     st.session_state[_WHATIF_LABELS] = new
-    st.rerun()
+    if rerun:
+        st.rerun()
 
 
 def _whatif_inputs(labels: list[str]) -> None:
@@ -538,7 +553,7 @@ def _whatif_section(area: str, radius: int, existing) -> list[str]:
         st.warning(notice)
 
     demo = common.demo_mode()
-    added = wf_parse(";".join(labels), loaders.load_postcodes()).hubs
+    added = loaders.load_added_hubs(";".join(labels)).hubs
     base = loaders.load_whatif_base(radius, demo=demo)
     gain = base.gain(added)
     summary = wfig.whatif_summary(gain, len(added), radius)
@@ -561,17 +576,18 @@ def _whatif_section(area: str, radius: int, existing) -> list[str]:
         )
         fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
         wfig.add_whatif_hubs(fmap, added, radius)
-        click = show_clickable_map(fmap, key="planner_whatif_map", height=560, object_clicks=True)
+        # The click is handled in the callback, before this run draws the map and the figures.
+        show_clickable_map(
+            fmap,
+            key="planner_whatif_map",
+            height=560,
+            object_clicks=True,
+            on_change=_whatif_on_click,
+        )
         st.caption(
             "Orange dots with a black outline: what-if hubs, with their reach circles; blue dots: "
             "open hubs. Shading: at-risk residents. The tables list what changes."
         )
-    if click is not None:
-        number = wfig.clicked_hub_number(click.tooltip) if click.on_object else None
-        if number is not None:
-            _whatif_set(labels, wfig.remove_label(labels, number), "")
-        else:
-            _whatif_set(labels, wfig.place_point(labels, click.lat, click.lon), "another")
     with right:
         st.metric("Residents newly within reach", f"+{gain.residents:,.0f}")
         st.metric("At-risk residents newly within reach", f"+{gain.at_risk_residents:,.0f}")

@@ -830,6 +830,14 @@ def load_footprint_summary() -> pd.DataFrame:
 # Kept together at the end so the issue-13 caching rework can port them as one block.
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def load_added_hubs(text: str):
+    """The ``add=`` value read into hub points and problems (geo.whatif.parse_added_hubs)."""
+    from geo.whatif import parse_added_hubs
+
+    return parse_added_hubs(text, load_postcodes())
+
+
 @st.cache_resource(show_spinner=False)  # read-only: WhatIfBase.gain never changes the base
 def _whatif_base(radius_m: int, register: int, footprints: int, as_of: date, demo: bool):
     from geo.whatif import WhatIfBase
@@ -851,10 +859,10 @@ def load_whatif_base(radius_m: int, demo: bool = False):
 def _whatif_comparison(
     labels: str, radius_m: int, register: int, footprints: int, as_of: date, demo: bool
 ) -> dict:
-    from geo.whatif import compare_with_optimiser, parse_added_hubs
+    from geo.whatif import compare_with_optimiser
 
     base = _whatif_base(radius_m, register, footprints, as_of, demo)
-    added = parse_added_hubs(labels, load_postcodes()).hubs
+    added = load_added_hubs(labels).hubs
     lsoas = _at_risk_lsoas((), "leeds", "top20_risk", footprints)
     hubs = _hubs(register, footprints, demo)
     open_hubs = hubs[open_on(hubs, as_of)].reset_index(drop=True)
