@@ -51,9 +51,10 @@ def whatif_map(page: object, n_hubs: int) -> object:
 def click_at(frame: object, lat: float, lon: float) -> None:
     """Click the map where (lat, lon) is drawn (streamlit-folium exposes Leaflet as window.map)."""
     container = frame.locator(".leaflet-container")  # type: ignore[attr-defined]
+    # The whole map in view first: a map cut by the window's edge can take a click at its edge.
     xy = container.evaluate(
-        "(el, p) => { const q = window.map.latLngToContainerPoint([p[0], p[1]]);"
-        " return [q.x, q.y]; }",
+        "(el, p) => { el.scrollIntoView({block: 'center'});"
+        " const q = window.map.latLngToContainerPoint([p[0], p[1]]); return [q.x, q.y]; }",
         [lat, lon],
     )
     container.click(position={"x": xy[0], "y": xy[1]})
