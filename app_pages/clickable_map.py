@@ -15,6 +15,7 @@ the page must read clicks from goes through ``show_clickable_map``:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 from urllib.parse import urlparse
@@ -82,6 +83,7 @@ def make_offline(folium_map: folium.Map) -> folium.Map:
     """
     folium_map.default_js = [("leaflet", LEAFLET_JS)]
     folium_map.default_css = [("leaflet_css", LEAFLET_CSS)]
+    _allow_zoom(folium_map)
     js, css = map_links(folium_map)
     remote = [link for link in js + css if _remote(link)]
     if remote:
@@ -91,6 +93,32 @@ def make_offline(folium_map: folium.Map) -> folium.Map:
             + ". Use plain-HTML legends (no branca colormap) and no CDN plugins."
         )
     return folium_map
+
+
+_VIEWPORT_RE = re.compile(r'<meta name="viewport"[^>]*>')
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+def _allow_zoom(folium_map: folium.Map) -> None:
+    """Let people pinch-zoom the map's frame (WCAG 1.4.4, axe meta-viewport).
+
+    folium's map header forbids zooming (``user-scalable=no``); it is written when the map
+    renders, so the header is replaced right after (st_folium renders the map itself).
+    """
+    if getattr(folium_map, "_hc_zoom_allowed", False):
+        return
+    original = folium_map.render
+
+    def render(**kwargs: object) -> None:
+        original(**kwargs)
+        macro = folium_map._template.module.__dict__.get("header")
+        if macro is not None:
+            text = _VIEWPORT_RE.sub(_VIEWPORT, str(macro(folium_map, kwargs)), count=1)
+            header = folium_map.get_root().header
+            header.add_child(branca.element.Element(text), name=folium_map.get_name())
+
+    folium_map.render = render
+    folium_map._hc_zoom_allowed = True
 
 
 def _point(value: object) -> tuple[float, float] | None:

@@ -60,3 +60,14 @@ def test_a_what_if_link_shows_a_positive_figure_and_a_click_changes_it(server, p
     print(f"planner click -> figure: median {statistics.median(times):.2f} s of {times}")
     wait_until_quiet(page)
     assert page.request_log.third_party() == []
+
+
+def test_the_what_if_mode_passes_axe_on_the_page_and_in_the_map_frame(server, page):
+    from tests.e2e.a11y import axe_violations, not_allowed, wait_until_idle
+
+    page.goto(f"{server.url}/planner?add=LS9%207EZ;LS14%201ND")
+    whatif_map(page, n_hubs=2)
+    wait_for_metric(page)
+    wait_until_idle(page)
+    assert len(page.frames) >= 2  # the map's component frame is checked too
+    assert not_allowed(axe_violations(page)) == []

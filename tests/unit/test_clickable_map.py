@@ -35,3 +35,15 @@ def test_a_cdn_plugin_is_refused():
     Fullscreen().add_to(fmap)
     with pytest.raises(RemoteAssetError, match="another host"):
         make_offline(fmap)
+
+
+def test_a_clickable_map_lets_people_zoom_its_frame():
+    import folium
+
+    from app_pages.clickable_map import make_offline
+
+    m = make_offline(make_offline(folium.Map(tiles=None)))  # twice: still one viewport tag
+    m.render()
+    header = m.get_root().header.render()
+    assert "user-scalable=no" not in header and "maximum-scale" not in header
+    assert header.count('name="viewport"') == 1
