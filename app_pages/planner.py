@@ -425,7 +425,7 @@ def _scenario_section() -> None:
 MODE_OPTIMISER = "optimiser"
 MODE_WHATIF = "whatif"
 MODES = {
-    MODE_OPTIMISER: "Recommend sites (optimiser)",
+    MODE_OPTIMISER: "Optimiser: the best sites for k new hubs",
     MODE_WHATIF: "What if a hub opened here?",
 }
 _WHATIF_LABELS = "planner_whatif_labels"  # the placed hubs' add= labels (plain strings)
@@ -680,8 +680,12 @@ st.caption(
 )
 for notice in st.session_state.pop("planner_notices", []):
     st.info(notice)
-st.session_state.setdefault("planner_mode", MODE_OPTIMISER)
+# The mode survives a visit to another page (Streamlit drops unrendered widget keys).
+st.session_state.setdefault(
+    "planner_mode", st.session_state.get("planner_mode_memory", MODE_OPTIMISER)
+)
 mode = st.radio("Mode", list(MODES), format_func=MODES.get, horizontal=True, key="planner_mode")
+st.session_state["planner_mode_memory"] = mode
 if mode == MODE_WHATIF:
     _whatif_url(_whatif_section(area, radius, loaders.load_open_hubs(demo=common.demo_mode())))
     _scenario_section()
