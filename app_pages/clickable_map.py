@@ -16,7 +16,7 @@ the page must read clicks from goes through ``show_clickable_map``:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 from urllib.parse import urlparse
 
@@ -40,6 +40,7 @@ __all__ = [
     "pending_click",
     "prepare_clickable_map",
     "show_clickable_map",
+    "take_click",
 ]
 
 
@@ -212,6 +213,7 @@ def _draw(
     center: tuple[float, float] | None,
     zoom: int | None,
     layer_js: str | None,
+    on_change: Callable[[], None] | None = None,
 ) -> dict:
     """streamlit-folium's component, given what ``st_folium`` would compute (pinned version)."""
     from streamlit_folium import _component_func, generate_js_hash
@@ -220,6 +222,8 @@ def _draw(
 
     def _on_change() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:  # the page's callback reads the click with ``take_click``
+            on_change()
 
     value = _component_func(
         script=prepared.script,
@@ -258,6 +262,7 @@ def show_clickable_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     feature_group_to_add: folium.FeatureGroup | None = None,
+    on_change: Callable[[], None] | None = None,
 ) -> tuple[float, float] | MapClick | None:
     """Draw a map that reports clicks; return the clicked ``(lat, lon)`` or None.
 
@@ -281,6 +286,9 @@ def show_clickable_map(
     feature_group_to_add
         A layer that changes between reruns (a selection outline) without redrawing the map;
         made offline too. Keep it out of ``folium_map``, or every change redraws the map.
+    on_change
+        Called before the rerun a click causes (a Streamlit callback): read the click there
+        with ``take_click(key)`` to change what the map draws in that same run.
 
     Returns
     -------
@@ -299,11 +307,26 @@ def show_clickable_map(
             "last_object_clicked_count",
             "last_object_clicked_tooltip",
         ]
-    out = _draw(prepared, key, height, wanted, center, zoom, layer_js) or {}
+    out = _draw(prepared, key, height, wanted, center, zoom, layer_js, on_change) or {}
+    return _new_click(out, f"{key}__handled", object_clicks, only_new)
+
+
+def take_click(key: str, *, object_clicks: bool = True) -> MapClick | tuple[float, float] | None:
+    """In an ``on_change`` callback of ``show_clickable_map``: the click just made, or None.
+
+    Reads the component's value (kept under ``key``) and returns each click once.
+    """
+    out = st.session_state.get(key) or {}
+    return _new_click(out if isinstance(out, dict) else {}, f"{key}__taken", object_clicks, True)
+
+
+def _new_click(
+    out: dict, seen_key: str, object_clicks: bool, only_new: bool
+) -> tuple[float, float] | MapClick | None:
+    """The click in a component value if it was not reported under ``seen_key`` before."""
     on_map = _point(out.get("last_clicked"))
     on_object = _point(out.get("last_object_clicked")) if object_clicks else None
     state = (on_map, on_object, out.get("last_object_clicked_count"))
-    seen_key = f"{key}__handled"
     seen = st.session_state.get(seen_key, (None, None, None)) if only_new else (None, None, None)
     st.session_state[seen_key] = state
     # A click on an object also moves last_clicked: report it once, as an object click.

@@ -7,12 +7,16 @@ import hashlib
 import streamlit as st
 
 from app_pages import common, map_layers
+from app_pages.clickable_map import show_clickable_map, take_click
 from app_pages.figures import planner_figures as pf
 from app_pages.figures import summaries
+from app_pages.figures import whatif as wfig
 from app_pages.figures.maps import build_hub_map, fit_to_area
 from data import loaders
 from data.register_store import RegisterStoreError
 from geo.sites import K_MAX, K_MIN, OBJECTIVES, SiteError
+from geo.whatif import ADDED_LABEL, MAX_ADDED_HUBS
+from geo.whatif import parse_added_hubs as wf_parse
 from utils import constants as c
 from utils.text import escape_markdown, md
 from utils.venues import MAX_VENUES, VenueFileError
@@ -366,8 +370,8 @@ def _scenario_section() -> None:
             b2.button(
                 "Use these settings and re-run",
                 key="planner_open_use",
-                on_click=_use_scenario_settings,
-                args=(i,),
+                on_click=_use_whatif if sc.get("whatif") else _use_scenario_settings,
+                args=(sc if sc.get("whatif") else i,),
                 help="Sets k, objective, target, area and radius as saved (candidates: LSOA "
                 "centres; upload the venue file again if the scenario used one).",
             )
@@ -411,11 +415,255 @@ def _scenario_section() -> None:
                 )
 
 
+# --- What-if mode (issue 14): place hypothetical hubs, see who they newly reach ------------------
+
+MODE_OPTIMISER = "optimiser"
+MODE_WHATIF = "whatif"
+MODES = {
+    MODE_OPTIMISER: "Optimiser: the best sites for k new hubs",
+    MODE_WHATIF: "What if a hub opened here?",
+}
+_WHATIF_LABELS = "planner_whatif_labels"  # the placed hubs' add= labels (plain strings)
+_WHATIF_URL_MEMORY = "planner_whatif_view"  # common.url_view's memory of the add= parameter
+_WHATIF_SPEC = ParamSpec(
+    "add", "", str, lambda v: len(v) <= 2000, "what-if hubs", lambda _v: "no what-if hubs"
+)
+
+
+def _whatif_url(labels: list[str] | None = None) -> list[str]:
+    """The ``add=`` parameter, kept like every view (common.url_view / keep_view).
+
+    Called with no labels, returns the placed hubs' labels (from the link on the first visit,
+    with a notice per bad part, then from the session); called with labels, puts them in the
+    address bar (none: the parameter goes).
+    """
+    if labels is None:
+        view = common.url_view([_WHATIF_SPEC], _WHATIF_URL_MEMORY)
+        if view.from_url or _WHATIF_LABELS not in st.session_state:
+            added = wf_parse(view.values["add"], loaders.load_postcodes())
+            st.session_state[_WHATIF_LABELS] = added.hubs[ADDED_LABEL].astype(str).tolist()
+            st.session_state.setdefault("planner_notices", []).extend(
+                view.notices + [md(p, limit=None) for p in added.problems]
+            )
+            if view.values["add"].strip():
+                st.session_state["planner_mode"] = MODE_WHATIF
+        return list(st.session_state[_WHATIF_LABELS])
+    common.keep_view([_WHATIF_SPEC], _WHATIF_URL_MEMORY, {"add": ";".join(labels)})
+    return labels
+
+
+def _whatif_on_click() -> None:
+    """Map callback: a click on a what-if hub removes it, anywhere else places one."""
+    click = take_click("planner_whatif_map", object_clicks=True)
+    if click is None:
+        return
+    labels = list(st.session_state.get(_WHATIF_LABELS, []))
+    number = wfig.clicked_hub_number(click.tooltip) if click.on_object else None
+    if number is not None:
+        new = wfig.remove_label(labels, number)
+    else:
+        new = wfig.place_point(labels, click.lat, click.lon)
+    _whatif_set(labels, new, "another", rerun=False)
+
+
+def _whatif_set(labels: list[str], new: list[str], what: str, rerun: bool = True) -> None:
+    """Keep a changed list of placed hubs if every hub is valid (rerun: redraw the widgets)."""
+    if new == labels:
+        if len(labels) >= MAX_ADDED_HUBS:
+            st.session_state["planner_whatif_notice"] = (
+                f"At most {MAX_ADDED_HUBS} what-if hubs: remove one before adding {what}."
+            )
+        return
+    problems = loaders.load_added_hubs(";".join(new)).problems
+    if problems:
+        st.session_state["planner_whatif_notice"] = " ".join(md(p, limit=None) for p in problems)
+        return
+    st.session_state[_WHATIF_LABELS] = new
+    if rerun:
+        st.rerun()
+
+
+def _whatif_inputs(labels: list[str]) -> None:
+    """Keyboard ways to place and remove hubs: a postcode box, an uploaded venue, a list."""
+    a, b = st.columns(2)
+    with a.form("planner_whatif_pc_form", border=False):
+        pc = st.text_input("Place a hub at a postcode", key="planner_whatif_postcode")
+        placed = st.form_submit_button("Place hub")
+    if placed and pc.strip():
+        found = wf_parse(pc, loaders.load_postcodes())
+        if found.problems:
+            st.session_state["planner_whatif_notice"] = md(found.problems[0], limit=None)
+        else:
+            label = str(found.hubs[ADDED_LABEL].iloc[0])
+            new = (
+                labels + [label] if label not in labels and len(labels) < MAX_ADDED_HUBS else labels
+            )
+            _whatif_set(labels, new, "another")
+    if labels:
+        choice = b.selectbox(
+            "Remove a placed hub",
+            range(1, len(labels) + 1),
+            format_func=lambda i: f"What-if hub {i}: {labels[i - 1]}",
+            index=None,
+            key="planner_whatif_remove_pick",
+        )
+        r1, r2 = b.columns(2)
+        if r1.button("Remove hub", key="planner_whatif_remove", disabled=choice is None):
+            _whatif_set(labels, wfig.remove_label(labels, int(choice)), "")
+        if r2.button("Remove all", key="planner_whatif_clear"):
+            _whatif_set(labels, [], "")
+    with st.expander("Place a hub at an uploaded venue"):
+        venues = _venue_upload()
+        if venues is not None:
+            valid, _ = loaders.load_venues(venues["data"], venues["name"])
+            pick = st.selectbox(
+                "Venue",
+                range(len(valid)),
+                format_func=lambda i: str(valid[c.HUB_NAME].iloc[i]),
+                index=None,
+                key="planner_whatif_venue",
+            )
+            if st.button("Place hub at this venue", key="planner_whatif_venue_place") and (
+                pick is not None
+            ):
+                row = valid.iloc[int(pick)]
+                new = wfig.place_point(labels, row[c.HUB_LAT], row[c.HUB_LON])
+                _whatif_set(labels, new, "another")
+
+
+def _whatif_section(area: str, radius: int, existing) -> list[str]:
+    """The what-if mode: map to click, figures beside it, tables, compare and save."""
+    labels = _whatif_url()
+    st.subheader(common.titled("What if a hub opened here?"))
+    st.caption(
+        "Click the map to place a hypothetical hub (up to "
+        f"{MAX_ADDED_HUBS}); click a placed hub to remove it. Or type a postcode, or choose a "
+        f"venue. Reach: {radius:,} m straight line, as on every page; all Leeds is counted."
+    )
+    _whatif_inputs(labels)
+    notice = st.session_state.pop("planner_whatif_notice", None)
+    if notice:
+        st.warning(notice)
+
+    demo = common.demo_mode()
+    added = loaders.load_added_hubs(";".join(labels)).hubs
+    base = loaders.load_whatif_base(radius, demo=demo)
+    gain = base.gain(added)
+    summary = wfig.whatif_summary(gain, len(added), radius)
+
+    left, right = st.columns([3, 2])
+    with left:
+        common.figure_summary(summary)
+        fmap = build_hub_map(
+            map_layers.lsoa_map_encoded(),
+            loaders.load_planner_weights("at_risk"),
+            loaders.PLANNER_WEIGHT,
+            label=common.titled("At-risk residents per neighbourhood"),
+            higher_is_worse=True,
+            decile_col=c.IMD_DECILE,
+            outline=loaders.load_outline(),
+            lcp_outlines=loaders.load_lcp_outlines(),
+            hubs=existing,
+            rings_m=radius,
+            **map_layers.MAP_ASSETS,
+        )
+        fit_to_area(fmap, loaders.load_lsoas_with_lcp(), area)
+        wfig.add_whatif_hubs(fmap, added, radius)
+        # The click is handled in the callback, before this run draws the map and the figures.
+        show_clickable_map(
+            fmap,
+            key="planner_whatif_map",
+            height=560,
+            object_clicks=True,
+            on_change=_whatif_on_click,
+        )
+        st.caption(
+            "Orange dots with a black outline: what-if hubs, with their reach circles; blue dots: "
+            "open hubs. Shading: at-risk residents. The tables list what changes."
+        )
+    with right:
+        st.metric("Residents newly within reach", f"+{gain.residents:,.0f}")
+        st.metric("At-risk residents newly within reach", f"+{gain.at_risk_residents:,.0f}")
+        if len(added):
+            st.markdown("**Change per LCP**")
+            st.dataframe(
+                wfig.lcp_table(gain), hide_index=True, width="stretch", key="planner_whatif_lcp"
+            )
+    if not len(added):
+        return labels
+    st.markdown("**Placed hubs** (each on its own; together they may overlap)")
+    st.dataframe(
+        wfig.hubs_table(added, gain), hide_index=True, width="stretch", key="planner_whatif_hubs"
+    )
+    st.markdown("**Neighbourhoods that gain**")
+    lsoa_tab = wfig.lsoa_table(gain)
+    st.dataframe(lsoa_tab, hide_index=True, width="stretch", key="planner_whatif_lsoas")
+    common.csv_download(
+        lsoa_tab, "whatif_neighbourhoods.csv", "Download (CSV)", key="planner_whatif_dl"
+    )
+    _whatif_compare(labels, radius, demo)
+    _whatif_save(added, gain, base, radius)
+    return labels
+
+
+def _use_whatif(scenario: dict) -> None:
+    """Button callback: reopen a saved what-if (its hubs and radius) in the what-if mode."""
+    st.session_state[_WHATIF_LABELS] = [p for p in scenario["whatif"]["add"].split(";") if p]
+    st.session_state["planner_mode"] = MODE_WHATIF
+    if int(scenario["inputs"]["radius_m"]) in c.RADIUS_CHOICES_M:
+        st.session_state["view_radius"] = int(scenario["inputs"]["radius_m"])
+
+
+def _whatif_compare(labels: list[str], radius: int, demo: bool) -> None:
+    add = ";".join(labels)
+    if st.button("Compare with the optimiser", key="planner_whatif_compare"):
+        st.session_state["planner_whatif_compared"] = add
+    if st.session_state.get("planner_whatif_compared") != add:
+        return
+    try:
+        with st.spinner(f"Placing {len(labels)} hub(s) with the optimiser…"):
+            result = loaders.load_whatif_comparison(add, radius, demo=demo)
+    except SiteError as err:
+        st.error(f"The optimiser could not run: {escape_markdown(str(err))}")
+        return
+    st.markdown(
+        f"**Your {result['k']} hub(s) beside the optimiser's {result['k']}** (the optimiser "
+        "maximises at-risk residents, one candidate per neighbourhood, all Leeds)"
+    )
+    st.dataframe(
+        wfig.comparison_rows(result), hide_index=True, width="stretch", key="planner_whatif_cmp"
+    )
+
+
+def _whatif_save(added, gain, base, radius: int) -> None:
+    with st.form("planner_whatif_save_form", border=True):
+        st.markdown("**Save this what-if as a scenario**")
+        name = st.text_input("Scenario name", key="planner_whatif_scenario_name", max_chars=80)
+        saved = st.form_submit_button("Save scenario")
+    if not saved:
+        return
+    prefixes = [base.gain(added.iloc[:i]) for i in range(1, len(added) + 1)]
+    extra = {
+        "register_version": loaders.register_version(),
+        "footprints_version": loaders.footprints_version(),
+    }
+    try:
+        existing_names = set(loaders.register_store().list_scenarios()["name"])
+        payload = wfig.whatif_scenario_payload(added, gain, prefixes, base.reached(), radius, extra)
+        loaders.register_store().save_scenario(name, payload)
+    except (RegisterStoreError, pf.ScenarioError) as err:
+        st.error(f"Not saved: {escape_markdown(str(err))}")
+        return
+    verb = "replaced" if name.strip() in existing_names else "saved"
+    st.success(f"Scenario “{md(name.strip())}” {verb}. Find it under Saved scenarios below.")
+
+
 # --- Page ---------------------------------------------------------------------------------------
 
 view = common.shared_view()
 area, radius = view["area"], int(view["r"])
 _restore_widgets()
+_whatif_url()  # reads add= on the first visit (its notices join the page's)
 
 st.title("Site planner: where would new hubs reach the most people?")
 st.caption(
@@ -425,6 +673,18 @@ st.caption(
 )
 for notice in st.session_state.pop("planner_notices", []):
     st.info(notice)
+# The mode survives a visit to another page (Streamlit drops unrendered widget keys).
+st.session_state.setdefault(
+    "planner_mode", st.session_state.get("planner_mode_memory", MODE_OPTIMISER)
+)
+mode = st.radio("Mode", list(MODES), format_func=MODES.get, horizontal=True, key="planner_mode")
+st.session_state["planner_mode_memory"] = mode
+if mode == MODE_WHATIF:
+    _whatif_url(_whatif_section(area, radius, loaders.load_open_hubs(demo=common.demo_mode())))
+    _scenario_section()
+    _sync_url(run=False)
+    common.stop_page()
+_whatif_url([])
 
 left, mid, right = st.columns([1, 2, 1])
 left.number_input(

@@ -48,6 +48,7 @@ from geo.sites import (
     recommend_sites,
     sites_needed_for_share,
 )
+from geo.whatif import AddedHubs, WhatIfBase, compare_with_optimiser, parse_added_hubs
 from utils import constants as c
 from utils.demo import hubs_for_mode
 from utils.growth import MONTH as GROWTH_MONTH
@@ -585,3 +586,40 @@ def load_footprint_upload(
 def load_footprint_summary(v: Versions) -> pd.DataFrame:
     """One row per LCP in force: lcp, lcp_status, n_lsoas, pop_total (mid-2022)."""
     return aggregate_by_lcp(load_lsoas(), load_footprints(v.footprints), [])
+
+
+# --- What-if hubs (issue 14: the Site planner's "what if a hub opened here?") -------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def load_added_hubs(text: str) -> AddedHubs:
+    """The ``add=`` value read into hub points and problems (geo.whatif.parse_added_hubs)."""
+    return parse_added_hubs(text, load_postcodes())
+
+
+@by_versions(REGISTER, FOOTPRINTS, TODAY, resource=True)  # read-only: gain never changes it
+def load_whatif_base(v: Versions, radius_m: int, demo: bool = False) -> WhatIfBase:
+    """Coverage by today's open hubs over all Leeds, prepared once (geo.whatif.WhatIfBase).
+
+    The same at-risk residents as the Overview, Gaps and planner (default weights, top 20%).
+    """
+    lsoas = load_at_risk_lsoas.at(v)
+    return WhatIfBase(lsoas, load_demand(), load_open_hubs.at(v, None, demo), int(radius_m))
+
+
+@by_versions(REGISTER, FOOTPRINTS, TODAY, max_entries=64)
+def load_whatif_comparison(v: Versions, labels: str, radius_m: int, demo: bool = False) -> dict:
+    """The optimiser's as many hubs (at-risk residents, all Leeds) beside the ``add=`` hubs.
+
+    ``labels`` is the ``add=`` value; see geo.whatif.compare_with_optimiser for the result.
+    """
+    base = load_whatif_base.at(v, radius_m, demo)
+    added = load_added_hubs(labels).hubs
+    return compare_with_optimiser(
+        base,
+        base.gain(added),
+        len(added),
+        load_at_risk_lsoas.at(v),
+        load_demand(),
+        load_open_hubs.at(v, None, demo),
+    )

@@ -247,6 +247,22 @@ class WhatIfBase:
         keep = [c for c in (LSOA, LSOA_NAME, LCP) if c in lsoas.columns]
         self._labels = pd.DataFrame(lsoas[keep]).reset_index(drop=True)
         self._labels[AT_RISK] = self._at_risk
+        self.n_open_hubs = len(open_hubs)
+
+    def reached(self) -> dict[str, float]:
+        """Residents within reach of the open hubs today (as ``coverage_by_lsoa``), and totals.
+
+        Keys ``residents``, ``at_risk_residents``, ``total``, ``total_at_risk`` and
+        ``n_open_hubs``.
+        """
+        covered = self._pop * (self._within / self._counts)
+        return {
+            "residents": float(covered.sum()),
+            "at_risk_residents": float(covered[self._at_risk].sum()),
+            "total": float(self._pop.sum()),
+            "total_at_risk": float(self._pop[self._at_risk].sum()),
+            "n_open_hubs": float(self.n_open_hubs),
+        }
 
     def _newly(self, added_xy: np.ndarray) -> np.ndarray:
         """Indices of demand points not reached now that an added hub reaches."""
