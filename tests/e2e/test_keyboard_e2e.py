@@ -141,5 +141,6 @@ def test_keyboard_alone_changes_area_indicator_radius_and_runs_a_recommendation(
     tab_to(pg, "Recommend sites")
     pg.keyboard.press("Enter")
     pg.get_by_text("Sites in order of marginal gain").wait_for(timeout=90_000)
-    assert "run=1" in pg.url and "area=Cross+Gates" in pg.url and "r=1200" in pg.url
+    wait_url(pg, "run=1")  # the page writes its URL at the end of its run, after the results
+    assert "area=Cross+Gates" in pg.url and "r=1200" in pg.url
     map_frame(pg).locator("path.hc-new-site").first.wait_for(timeout=90_000)
