@@ -281,28 +281,37 @@ def _results(inputs: dict, venues: dict | None, existing) -> bool:
     return True
 
 
-def _save_form(inputs, venues, summary, need, table, curve) -> None:
-    with st.form("planner_save_form", clear_on_submit=False, border=True):
-        st.markdown("**Save this recommendation as a scenario**")
-        name = st.text_input("Scenario name", key="planner_scenario_name", max_chars=80)
+def _save_scenario(form_key: str, title: str, name_key: str, make_payload) -> None:
+    """A scenario-save form; on submit build the payload (``make_payload()``) and store it."""
+    with st.form(form_key, clear_on_submit=False, border=True):
+        st.markdown(f"**{title}**")
+        name = st.text_input("Scenario name", key=name_key, max_chars=80)
         saved = st.form_submit_button("Save scenario")
     if not saved:
         return
+    try:
+        existing_names = set(loaders.register_store().list_scenarios()["name"])
+        loaders.register_store().save_scenario(name, make_payload())
+    except (RegisterStoreError, pf.ScenarioError) as err:
+        st.error(f"Not saved: {escape_markdown(str(err))}")
+        return
+    verb = "replaced" if name.strip() in existing_names else "saved"
+    st.success(f"Scenario “{md(name.strip())}” {verb}. Find it under Saved scenarios below.")
+
+
+def _save_form(inputs, venues, summary, need, table, curve) -> None:
     full = {
         **inputs,
         "candidates": (f"venues: {venues['name']}" if venues else "LSOA centres"),
         "register_version": loaders.register_version(),
         "footprints_version": loaders.footprints_version(),
     }
-    try:
-        existing_names = set(loaders.register_store().list_scenarios()["name"])
-        payload = pf.scenario_payload(full, summary, need, table, curve)
-        loaders.register_store().save_scenario(name, payload)
-    except (RegisterStoreError, pf.ScenarioError) as err:
-        st.error(f"Not saved: {escape_markdown(str(err))}")
-        return
-    verb = "replaced" if name.strip() in existing_names else "saved"
-    st.success(f"Scenario “{md(name.strip())}” {verb}. Find it under Saved scenarios below.")
+    _save_scenario(
+        "planner_save_form",
+        "Save this recommendation as a scenario",
+        "planner_scenario_name",
+        lambda: pf.scenario_payload(full, summary, need, table, curve),
+    )
 
 
 def _use_scenario_settings(inputs: dict) -> None:
@@ -636,26 +645,20 @@ def _whatif_compare(labels: list[str], radius: int, demo: bool) -> None:
 
 
 def _whatif_save(added, gain, base, radius: int) -> None:
-    with st.form("planner_whatif_save_form", border=True):
-        st.markdown("**Save this what-if as a scenario**")
-        name = st.text_input("Scenario name", key="planner_whatif_scenario_name", max_chars=80)
-        saved = st.form_submit_button("Save scenario")
-    if not saved:
-        return
-    prefixes = [base.gain(added.iloc[:i]) for i in range(1, len(added) + 1)]
-    extra = {
-        "register_version": loaders.register_version(),
-        "footprints_version": loaders.footprints_version(),
-    }
-    try:
-        existing_names = set(loaders.register_store().list_scenarios()["name"])
-        payload = wfig.whatif_scenario_payload(added, gain, prefixes, base.reached(), radius, extra)
-        loaders.register_store().save_scenario(name, payload)
-    except (RegisterStoreError, pf.ScenarioError) as err:
-        st.error(f"Not saved: {escape_markdown(str(err))}")
-        return
-    verb = "replaced" if name.strip() in existing_names else "saved"
-    st.success(f"Scenario “{md(name.strip())}” {verb}. Find it under Saved scenarios below.")
+    def payload() -> dict:
+        prefixes = [base.gain(added.iloc[:i]) for i in range(1, len(added) + 1)]
+        extra = {
+            "register_version": loaders.register_version(),
+            "footprints_version": loaders.footprints_version(),
+        }
+        return wfig.whatif_scenario_payload(added, gain, prefixes, base.reached(), radius, extra)
+
+    _save_scenario(
+        "planner_whatif_save_form",
+        "Save this what-if as a scenario",
+        "planner_whatif_scenario_name",
+        payload,
+    )
 
 
 # --- Page ---------------------------------------------------------------------------------------
