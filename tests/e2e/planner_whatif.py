@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 # streamlit-folium's component frame (the show-only maps use Streamlit's own st.iframe).
-FOLIUM_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+FOLIUM_FRAME = 'iframe[src*="streamlit_folium.st_folium"]'  # its title is renamed once drawn
 WHATIF_HUB = "path.hc-whatif-hub"
 RESIDENTS = "Residents newly within reach"
 AT_RISK = "At-risk residents newly within reach"
