@@ -84,9 +84,9 @@ def leeds_click_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Str
 
 def test_clicking_an_lsoa_on_the_real_leeds_map_names_that_lsoa(leeds_click_server, page):
     import statistics
-    import time
 
     from data.artefacts import read_lsoas
+    from tests.e2e.map_clicks import click_lsoa
 
     shapes = read_lsoas().set_index("lsoa21cd")
     page.goto(leeds_click_server.url)
@@ -94,20 +94,9 @@ def test_clicking_an_lsoa_on_the_real_leeds_map_names_that_lsoa(leeds_click_serv
     frame = page.frame_locator(FOLIUM_FRAME).first
     frame.locator("path.leaflet-interactive").nth(487).wait_for(timeout=60_000)
     page.get_by_text("Selected LSOA: none").wait_for(timeout=30_000)
-    container = frame.locator(".leaflet-container")
     times = []
     for code in (LS9_7EZ_LSOA, "E01011345", "E01011264", LS9_7EZ_LSOA, "E01011345", "E01011264"):
-        point = shapes.loc[code].geometry.representative_point()
-        # Where the LSOA's interior point is drawn, from Leaflet (streamlit-folium's window.map).
-        xy = container.evaluate(
-            "(el, p) => { const q = window.map.latLngToContainerPoint([p[0], p[1]]);"
-            " return [q.x, q.y]; }",
-            [point.y, point.x],
-        )
-        t0 = time.perf_counter()
-        container.click(position={"x": xy[0], "y": xy[1]})
-        page.get_by_text(f"Selected LSOA: {code}").wait_for(timeout=30_000)
-        times.append(time.perf_counter() - t0)
+        times.append(click_lsoa(page, frame, code, shapes, f"Selected LSOA: {code}"))
     # Reported, not asserted (no timed assertions): includes st_folium's 250 ms click debounce.
     # The first click is slower (the component's first value); report the rest.
     print(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import statistics
-import time
 
 import pytest
 
+from tests.e2e import map_clicks
 from tests.e2e.conftest import choose_option, map_frame, wait_until_quiet
 
 pytestmark = pytest.mark.e2e
@@ -16,17 +16,7 @@ LS9_7EZ_LSOA = "E01011349"
 
 def click_lsoa(page, frame, code: str, shapes) -> float:
     """Click where Leaflet draws the LSOA's interior point; seconds until its profile shows."""
-    point = shapes.loc[code].geometry.representative_point()
-    container = frame.locator(".leaflet-container")
-    xy = container.evaluate(
-        "(el, p) => { const q = window.map.latLngToContainerPoint([p[0], p[1]]);"
-        " return [q.x, q.y]; }",
-        [point.y, point.x],
-    )
-    t0 = time.perf_counter()
-    container.click(position={"x": xy[0], "y": xy[1]})
-    page.get_by_text(f"Selected neighbourhood {code}").wait_for(timeout=30_000)
-    return time.perf_counter() - t0
+    return map_clicks.click_lsoa(page, frame, code, shapes, f"Selected neighbourhood {code}")
 
 
 def test_clicking_an_lsoa_on_the_map_page_opens_its_profile(server, page):
