@@ -25,8 +25,11 @@ import folium
 import streamlit as st
 from branca.element import MacroElement, Template
 
-from app_pages.figures.maps import _FOCUS_CSS as FOCUS_CSS  # one focus style for every map
-from app_pages.figures.maps import MAP_TITLE, _script_json
+from app_pages.figures.maps import (
+    FOCUS_CSS,  # one focus style for every map
+    MAP_TITLE,
+    script_json,
+)
 from data.assets import LEAFLET_CSS, LEAFLET_JS
 
 __all__ = [
@@ -164,7 +167,7 @@ def _frame_title(title: str) -> MacroElement:
     element._template = Template(
         "{% macro script(this, kwargs) %}"
         "try { if (window.frameElement) { window.frameElement.title = "
-        + _script_json(title)
+        + script_json(title)
         + "; } } catch (e) {}"
         "{% endmacro %}"
     )

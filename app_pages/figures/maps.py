@@ -107,7 +107,7 @@ def _legend_element(
           legend.onAdd = function () {
             var div = L.DomUtil.create('div', 'hc-legend');
             div.innerHTML = """
-        + _script_json(body)
+        + script_json(body)
         + """;
             return div;
           };
@@ -278,7 +278,7 @@ class EncodedPolygons(MacroElement):
     ) -> None:
         super().__init__()
         self._name = "EncodedPolygons"
-        self.features_json = _script_json(features)
+        self.features_json = script_json(features)
         self.style_js = style_js
         self.tooltip_js = tooltip_js or "null"
         self.interactive = "true" if interactive else "false"
@@ -296,7 +296,7 @@ def _lsoa_tooltip_js(label: str, with_decile: bool) -> str:
     if with_decile:
         rows.append(("National decile (1 = most deprived)", _P_DECILE))
     parts = " + ".join(
-        f"'<tr><th style=\"text-align:left;padding-right:8px\">' + esc({_script_json(lab)}) + "
+        f"'<tr><th style=\"text-align:left;padding-right:8px\">' + esc({script_json(lab)}) + "
         f"'</th><td>' + esc(p.{key}) + '</td></tr>'"
         for lab, key in rows
     )
@@ -391,9 +391,9 @@ class PointMarkers(MacroElement):
     ) -> None:
         super().__init__()
         self._name = "PointMarkers"
-        self.points_json = _script_json(points)
-        self.marker_json = _script_json(marker)
-        self.ring_json = _script_json(ring or {})
+        self.points_json = script_json(points)
+        self.marker_json = script_json(marker)
+        self.ring_json = script_json(ring or {})
         self.ring_m = float(ring_m or 0)
 
 
@@ -403,7 +403,7 @@ _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 _HTML_CHARS = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
-def _script_json(value: object) -> str:
+def script_json(value: object) -> str:
     """JSON that stays data inside a folium script: the one way text enters a map.
 
     Branca renders a map's script as a Jinja template a second time, so a "{%", "{#" or "{{"
@@ -635,7 +635,7 @@ MAP_TITLE = "Map of Leeds neighbourhoods and hubs"
 # folium's page forbids zooming (WCAG 1.4.4 / axe meta-viewport): let people pinch-zoom.
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
 # A visible keyboard focus on the map (arrow keys pan, +/- zoom) and its zoom buttons (2.4.7).
-_FOCUS_CSS = (
+FOCUS_CSS = (
     "<style>.leaflet-container:focus-visible{outline:3px solid #0b0c0c;outline-offset:-3px;"
     "box-shadow:inset 0 0 0 6px #ffffff}.leaflet-container a:focus-visible{outline:3px solid "
     "#0b0c0c;outline-offset:1px}</style>"
@@ -652,7 +652,7 @@ def map_document(m: folium.Map, title: str = MAP_TITLE) -> str:
     page = m.get_root().render()
     page = page.replace("<html>", '<html lang="en-GB">', 1)
     page = re.sub(r'<meta name="viewport"[^>]*>', lambda _m: _VIEWPORT, page, count=1)
-    head = f"<head>\n    <title>{html.escape(title)}</title>\n    {_FOCUS_CSS}"
+    head = f"<head>\n    <title>{html.escape(title)}</title>\n    {FOCUS_CSS}"
     return page.replace("<head>", head, 1)
 
 

@@ -7,6 +7,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+# Every page that shows data (each page test sweeps these).
+APP_PAGES = [
+    "app_pages/overview.py",
+    "app_pages/map.py",
+    "app_pages/gaps.py",
+    "app_pages/planner.py",
+    "app_pages/growth.py",
+    "app_pages/hubs.py",
+    "app_pages/about.py",
+]
 APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
 

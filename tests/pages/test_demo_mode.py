@@ -18,21 +18,13 @@ from app_pages.figures import gap_figures as gf
 from app_pages.figures.slides import build_slides
 from data import export, loaders
 from geo.coverage import NEAREST_HUB, coverage_by_lsoa, summarise_coverage
-from tests.pages.conftest import map_documents, run_page
+from tests.pages.conftest import APP_PAGES, map_documents, run_page
 from utils import constants as c
 from utils import demo
 from utils import growth as g
 from utils.hubs import open_on
 
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/map.py",
-    "app_pages/gaps.py",
-    "app_pages/planner.py",
-    "app_pages/growth.py",
-    "app_pages/hubs.py",
-    "app_pages/about.py",
-]
+PAGES = APP_PAGES
 TIMEOUT = 240
 BANNER = "Demo mode: illustrative sample hubs are included"
 

@@ -17,17 +17,9 @@ from google.protobuf.json_format import MessageToDict
 
 from data.register_store import RegisterStore
 from tests.hostile import HOST, HOSTILE, JINJA, assert_inert_html, assert_inert_markdown
-from tests.pages.conftest import map_documents, run_page
+from tests.pages.conftest import APP_PAGES, map_documents, run_page
 
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/map.py",
-    "app_pages/gaps.py",
-    "app_pages/planner.py",
-    "app_pages/growth.py",
-    "app_pages/hubs.py",
-    "app_pages/about.py",
-]
+PAGES = APP_PAGES
 TIMEOUT = 240
 DEFAULT_FOOTPRINTS = Path(__file__).resolve().parents[2] / "data" / "footprints" / "lsoa21_lcp.csv"
 POSTCODES = ["LS15 7JY", "LS22 6AA", "LS15 7PS", "LS15 9DT", "LS15 4BW", "LS14 1ND"]

@@ -6,16 +6,9 @@ from __future__ import annotations
 import pytest
 
 from data.register_store import RegisterStore
-from tests.pages.conftest import run_page
+from tests.pages.conftest import APP_PAGES, run_page
 
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/map.py",
-    "app_pages/gaps.py",
-    "app_pages/planner.py",
-    "app_pages/growth.py",
-    "app_pages/hubs.py",
-]
+PAGES = [p for p in APP_PAGES if p != "app_pages/about.py"]
 
 
 def _messages(at) -> str:

@@ -104,7 +104,7 @@ def test_a_prepared_map_sends_the_frontend_exactly_what_st_folium_would(monkeypa
     )
     # Only difference: folium's no-zoom viewport is dropped and a visible focus style added.
     assert "user-scalable=no" in theirs["header"] and "user-scalable" not in ours["header"]
-    from app_pages.figures.maps import _FOCUS_CSS as FOCUS_CSS
+    from app_pages.figures.maps import FOCUS_CSS
 
     expected = re.sub(r'<meta name="viewport"[^>]*>', "", theirs.pop("header")) + FOCUS_CSS
     assert ours.pop("header") == expected
