@@ -15,6 +15,7 @@ the page must read clicks from goes through ``show_clickable_map``:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -174,6 +175,57 @@ def _frame_title(title: str) -> MacroElement:
     return element
 
 
+# The value streamlit-folium 0.27 sends for a click, in its own key order (``updateComponentValue``
+# in its frontend bundle): the keys ``show_clickable_map`` asks for, and nothing else.
+_CLICK_KEYS = (
+    "last_clicked",
+    "last_object_clicked",
+    "last_object_clicked_count",
+    "last_object_clicked_tooltip",
+)
+
+# streamlit-folium sends every change 250 ms late (one debounce meant for panning and zooming),
+# a quarter of a second a user waits on every click. This map listener runs just before the
+# component's own and sends the same value at once, through the component's own Streamlit object
+# and bookkeeping (``__GLOBAL_DATA__``, ``previous_data``); the debounced call then finds nothing
+# new and sends nothing. Any other returned key, or longitude wrapping, leaves the debounce alone.
+# ``tests/unit/test_clickable_map.py`` checks the pinned bundle still has these names.
+_INSTANT_CLICKS_JS = """
+(function (map) {
+  var KEYS = %s;
+  map.on("click", function (e) {
+    var g = window.__GLOBAL_DATA__, lib = window.Streamlit;
+    if (!g || !lib || !g.returned_objects || g.wrap_longitude) return;
+    if (g.returned_objects.some(function (k) { return KEYS.indexOf(k) < 0; })) return;
+    g.lat_lng_clicked = e.latlng;
+    var now = {
+      last_clicked: g.lat_lng_clicked,
+      last_object_clicked: g.last_object_clicked,
+      last_object_clicked_count: g.last_object_clicked_count,
+      last_object_clicked_tooltip: g.last_object_clicked_tooltip
+    };
+    var value = {};
+    KEYS.forEach(function (k) { if (g.returned_objects.indexOf(k) >= 0) value[k] = now[k]; });
+    if (JSON.stringify(value) === JSON.stringify(g.previous_data)) return;
+    g.previous_data = value;
+    lib.setComponentValue(value);
+  });
+})(%s);
+"""
+
+
+def _instant_clicks() -> MacroElement:
+    """A script that sends a click to Python at once, not after streamlit-folium's debounce."""
+    element = MacroElement()
+    element._name = "InstantClicks"
+    element._template = Template(
+        "{% macro script(this, kwargs) %}"
+        + _INSTANT_CLICKS_JS % (json.dumps(list(_CLICK_KEYS)), "{{ this._parent.get_name() }}")
+        + "{% endmacro %}"
+    )
+    return element
+
+
 def prepare_clickable_map(folium_map: folium.Map, title: str = MAP_TITLE) -> PreparedMap:
     """Render a map the way ``st_folium`` does, once (made offline first; see ``make_offline``).
 
@@ -185,6 +237,7 @@ def prepare_clickable_map(folium_map: folium.Map, title: str = MAP_TITLE) -> Pre
 
     make_offline(folium_map)
     _frame_title(title).add_to(folium_map)
+    _instant_clicks().add_to(folium_map)
     folium_map.get_root().render()
     folium_map.render()
     html = _get_html(folium_map)

@@ -17,7 +17,6 @@ from geo.profile import (
     PostcodeLookupError,
     find_postcode,
     lsoa_at_point,
-    lsoa_profile,
     normalise_lsoa_code,
     profile_table,
 )
@@ -112,15 +111,7 @@ def map_download(indicator: str, area: str, tiles: bool, demo: bool) -> str:
 
 def show_profile(code: str) -> None:
     """The selected LSOA's profile: every field the issue lists, as text and small tables."""
-    radius = int(view["r"])
-    prof = lsoa_profile(
-        code,
-        loaders.load_lsoas_with_lcp(),
-        loaders.load_coverage(radius, demo=demo),
-        loaders.load_risk().set_index(c.LSOA),
-        loaders.load_open_hubs(demo=demo),
-        radius,
-    )
+    prof = loaders.load_lsoa_profile(code, int(view["r"]), demo=demo)
     common.figure_summary(profile_fig.profile_sentence(prof))
     # Small static tables: real HTML tables for screen readers, and no data grid code (~1.3 MB,
     # loaded only when the page's full table is asked for) just to show a selection.

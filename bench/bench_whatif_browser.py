@@ -2,8 +2,10 @@
 
 Opens ``/planner?add=<9 Leeds postcodes>`` in headless Debian chromium, then clicks alternately
 an empty spot (placing the 10th hub) and that hub (removing it, with 10 placed), timing each
-click until the "Residents newly within reach" figure changes. Includes streamlit-folium's
-250 ms click debounce, the script run and the map's redraw. Target: <= 1.0 s median.
+click until the "Residents newly within reach" figure changes, as Playwright sees it (its own
+overhead included, so an upper bound): the click's trip to Python (sent at once, not after
+streamlit-folium's 250 ms debounce: app_pages.clickable_map), the script run and the map's
+redraw. Target: <= 1.0 s median.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def time_planner_click(clicks: int = 10) -> dict:
                     seconds, figure = timed_click(page, frame, lat, lon, figure)
                     if i >= 2:
                         (place if n_before == 9 else remove).append(seconds)
-                    time.sleep(0.3)  # past st_folium's click debounce before the next click
+                    time.sleep(0.3)  # let the rerun settle before the next click
                 browser.close()
         finally:
             server.stop()

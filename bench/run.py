@@ -191,12 +191,33 @@ def _visit(browser, url: str, proxy: CountingProxy) -> dict:
 CLICK_LSOAS = ("E01011349", "E01011345", "E01011264", "E01011460", "E01011349", "E01011345")
 
 
-def time_click_to_profile(browser, url: str) -> dict:
-    """Map page: seconds from a click on an LSOA's interior point until its profile is shown.
+# Installed before each click: the time of the click in the map's frame, and of the first paint
+# after the profile's sentence for that LSOA appears in the page. Both on the page's clock.
+CLICK_PROBE = """(code) => {
+  window.__hcClick = {};
+  const want = 'Selected neighbourhood ' + code;
+  const frame = document.querySelector('iframe[src*="streamlit_folium.st_folium"]');
+  frame.contentWindow.document.addEventListener(
+    'click', () => { window.__hcClick.click = performance.now(); }, {capture: true, once: true});
+  const seen = new MutationObserver(() => {
+    if (window.__hcClick.shown || !document.body.innerText.includes(want)) return;
+    window.__hcClick.shown = performance.now();
+    seen.disconnect();
+    requestAnimationFrame(() => setTimeout(() => {
+      window.__hcClick.painted = performance.now(); }, 0));
+  });
+  seen.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
 
-    The point is where Leaflet draws the LSOA's representative point; "shown" is the panel's
-    sentence naming that LSOA. The first click (the component's first value) is reported
-    apart; the median is over the others. Includes streamlit-folium's 250 ms click debounce.
+
+def time_click_to_profile(browser, url: str) -> dict:
+    """Map page: seconds from a click on an LSOA until its profile is painted, in the browser.
+
+    The click lands on the LSOA's interior point (where Leaflet draws it); "painted" is the
+    first paint after the panel's sentence naming that LSOA appears. Timed in the page (click
+    event to paint), so the test driver's own overhead is left out; ``driver_median_s`` is the
+    same clicks timed by Playwright (before the click is sent until it finds the text). The
+    first click is reported apart; medians are over the others.
     """
     from data.artefacts import read_lsoas
 
@@ -206,18 +227,25 @@ def time_click_to_profile(browser, url: str) -> dict:
     page.goto(url)
     frame = page.frame_locator('iframe[src*="streamlit_folium.st_folium"]').first
     frame.locator("path.leaflet-interactive").nth(487).wait_for(timeout=120_000)
+    page.wait_for_timeout(1000)
     from tests.e2e.map_clicks import click_lsoa
 
-    times = []
+    in_page, driver = [], []
     for code in CLICK_LSOAS:
+        page.evaluate(CLICK_PROBE, code)
         shown = f"Selected neighbourhood {code}"
-        times.append(click_lsoa(page, frame, code, shapes, shown, timeout_ms=60_000))
+        driver.append(click_lsoa(page, frame, code, shapes, shown, timeout_ms=60_000))
+        page.wait_for_function("window.__hcClick.painted > 0", timeout=60_000, polling=50)
+        t = page.evaluate("window.__hcClick")
+        in_page.append((t["painted"] - t["click"]) / 1000)
         page.wait_for_timeout(500)  # let the rerun finish before the next click
     ctx.close()
     return {
-        "first_click_s": round(times[0], 2),
-        "median_s": round(statistics.median(times[1:]), 2),
-        "each_s": [round(t, 2) for t in times],
+        "first_click_s": round(in_page[0], 2),
+        "median_s": round(statistics.median(in_page[1:]), 2),
+        "each_s": [round(t, 2) for t in in_page],
+        "driver_median_s": round(statistics.median(driver[1:]), 2),
+        "target_s": 0.5,
     }
 
 

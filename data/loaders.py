@@ -40,6 +40,7 @@ from geo.planning import (
     recommendation_with_places,
     with_planner_weight,
 )
+from geo.profile import lsoa_profile
 from geo.shapes import simplify_for_map
 from geo.sites import (
     SiteRecommendation,
@@ -395,6 +396,23 @@ def load_coverage(
     lsoas = load_at_risk_lsoas.at(v, weights, scaling, at_risk)
     hubs = load_open_hubs.at(v, as_of, demo)
     return coverage_by_lsoa(lsoas, hubs, int(radius_m), demand=load_demand())
+
+
+@by_versions(REGISTER, FOOTPRINTS, TODAY, max_entries=256)
+def load_lsoa_profile(v: Versions, code: str, radius_m: int, demo: bool = False) -> dict:
+    """One LSOA's profile for the Map page (``geo.profile.lsoa_profile``) at a reach radius.
+
+    Cached: a click on a neighbourhood seen before answers at once. Real hubs only unless
+    ``demo``.
+    """
+    return lsoa_profile(
+        code,
+        load_lsoas_with_lcp.at(v),
+        load_coverage.at(v, int(radius_m), demo=demo),
+        load_risk().set_index(c.LSOA),
+        load_open_hubs.at(v, demo=demo),
+        int(radius_m),
+    )
 
 
 @by_versions(REGISTER, FOOTPRINTS, TODAY, show_spinner="Measuring coverage month by month…")

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from geo.coverage import COVERED_POP, NEAREST_HUB, NEAREST_HUB_IDX, SHARE_WITHIN_REACH
+from geo.shapes import in_wgs84
 from utils.constants import (
     AT_RISK,
     CENSUS_65PLUS,
@@ -121,7 +122,7 @@ def lsoa_at_point(lat: float, lon: float, lsoas_gdf: gpd.GeoDataFrame) -> str | 
     ValueError
         When the polygons are not in EPSG:4326 (a click would silently miss).
     """
-    if lsoas_gdf.crs is None or not lsoas_gdf.crs.equals(CRS_WGS84):
+    if not in_wgs84(lsoas_gdf):
         raise ValueError(
             f"LSOA polygons must be in {CRS_WGS84} to find a map click; got {lsoas_gdf.crs}."
         )

@@ -97,7 +97,7 @@ def test_clicking_an_lsoa_on_the_real_leeds_map_names_that_lsoa(leeds_click_serv
     times = []
     for code in (LS9_7EZ_LSOA, "E01011345", "E01011264", LS9_7EZ_LSOA, "E01011345", "E01011264"):
         times.append(click_lsoa(page, frame, code, shapes, f"Selected LSOA: {code}"))
-    # Reported, not asserted (no timed assertions): includes st_folium's 250 ms click debounce.
+    # Reported, not asserted (no timed assertions); timed by the driver, so its overhead too.
     # The first click is slower (the component's first value); report the rest.
     print(
         f"click -> LSOA named: first {times[0]:.2f} s, then median {statistics.median(times[1:]):.2f} s"

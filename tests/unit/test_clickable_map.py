@@ -62,6 +62,7 @@ def test_a_prepared_map_sends_the_frontend_exactly_what_st_folium_would(monkeypa
 
     from app_pages.clickable_map import (
         _frame_title,
+        _instant_clicks,
         make_offline,
         prepare_clickable_map,
         show_clickable_map,
@@ -88,6 +89,7 @@ def test_a_prepared_map_sends_the_frontend_exactly_what_st_folium_would(monkeypa
     )
     fmap, layer = build()
     _frame_title(MAP_TITLE).add_to(make_offline(fmap))
+    _instant_clicks().add_to(fmap)
     st_folium(
         fmap,
         key="k",
@@ -147,3 +149,38 @@ def test_the_map_names_its_frame_and_a_hostile_title_stays_text():
     assert "window.frameElement.title" in prepared.script
     assert "</script>" not in prepared.script.split("frameElement.title")[1].split(";")[0]
     assert "{{" not in prepared.script and "49" not in prepared.script
+
+
+def test_the_instant_click_script_is_in_the_map_and_names_the_drawn_map():
+    from app_pages.clickable_map import prepare_clickable_map
+
+    fmap = folium.Map(location=(53.8, -1.55), zoom_start=12, tiles=None)
+    prepared = prepare_clickable_map(fmap)
+    # st_folium's frontend runs the script with the map named map_div (and window.map).
+    assert re.search(r"\}\)\(map_div\);", prepared.script)
+    assert "lib.setComponentValue(value)" in prepared.script
+    assert '"last_clicked", "last_object_clicked"' in prepared.script
+
+
+def test_the_pinned_streamlit_folium_bundle_still_has_what_the_instant_click_script_uses():
+    """Guard for an upgrade: the script relies on the component's globals and its value shape."""
+    from pathlib import Path
+
+    import streamlit_folium
+
+    build = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
+    bundle = "".join(p.read_text() for p in build.glob("main.*.js"))
+    assert "window.Streamlit=" in bundle
+    assert "(updateComponentValue,250)" in bundle
+    assert "function onMapClick(t){window.__GLOBAL_DATA__.lat_lng_clicked=t.latlng," in bundle
+    # The value is built in this key order from these fields, filtered by returned_objects,
+    # and sent only when its JSON differs from previous_data.
+    assert (
+        "let c={last_clicked:a(e.lat_lng_clicked),last_object_clicked:a(e.last_object_clicked),"
+        "last_object_clicked_count:e.last_object_clicked_count,"
+        "last_object_clicked_tooltip:e.last_object_clicked_tooltip," in bundle
+    )
+    assert "e.returned_objects.includes(n)" in bundle
+    assert "JSON.stringify(n)!==JSON.stringify(u)&&(e.previous_data=u," in bundle
+    # The map's own script runs before the component adds its click listener.
+    assert 'script+"window.map = map_div; window.initComponent(map_div, ' in bundle

@@ -220,3 +220,30 @@ def test_sample_hubs_differ_from_real_hubs_in_outline_not_only_colour(shapes, ta
     assert markers["hc-hub hc-hub-real"]["dashArray"] is None
     assert markers["hc-hub hc-hub-sample"]["halo"] == "#ffffff"  # 3:1 on dark classes too
     assert "dashed outline" in html  # the legend names the difference in words
+
+
+def test_in_wgs84_checks_each_crs_once_and_still_refuses_others(shapes, monkeypatch):
+    import threading
+
+    import pyproj
+
+    from geo.shapes import in_wgs84
+
+    assert in_wgs84(shapes)
+    assert not in_wgs84(shapes.to_crs(c.CRS_BNG))
+    assert not in_wgs84(shapes.set_crs(None, allow_override=True))
+    other = shapes.to_crs(c.CRS_BNG).to_crs(c.CRS_WGS84)  # a new CRS object, checked anew
+
+    # A script run is a new thread, where pyproj would open its database again (~50 ms): the
+    # same CRS object, once found to be EPSG:4326, is recognised without asking pyproj.
+    def no_pyproj(self):
+        raise AssertionError("asked pyproj again")
+
+    monkeypatch.setattr(pyproj.CRS, "to_epsg", no_pyproj)
+    seen: list[bool] = []
+    thread = threading.Thread(target=lambda: seen.append(in_wgs84(shapes)))
+    thread.start()
+    thread.join()
+    assert seen == [True]
+    with pytest.raises(AssertionError, match="asked pyproj again"):
+        in_wgs84(other)
