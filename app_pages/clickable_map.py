@@ -10,7 +10,9 @@ the page must read clicks from goes through ``show_clickable_map``:
   awesome-markers). They are replaced by the app's own Leaflet (``data.assets``, served from
   ``static/vendor`` by ``server.enableStaticServing``), and any other remote link is refused;
 - a branca colormap makes streamlit-folium add two d3 scripts from CDNs, so it is refused:
-  keep legends in plain HTML (as ``utils.maps`` does).
+  keep legends in plain HTML (as ``utils.maps`` does);
+- a click is sent to Python at once, not after the component's 250 ms debounce
+  (``_instant_clicks``).
 """
 
 from __future__ import annotations
@@ -157,22 +159,27 @@ class PreparedMap(NamedTuple):
     js_links: tuple[str, ...]
 
 
+def _map_script(name: str, js: str) -> MacroElement:
+    """An element whose ``js`` runs in the map's script (``{{ this._parent.get_name() }}`` is the
+    map; st_folium renames it ``map_div``)."""
+    element = MacroElement()
+    element._name = name
+    element._template = Template("{% macro script(this, kwargs) %}" + js + "{% endmacro %}")
+    return element
+
+
 def _frame_title(title: str) -> MacroElement:
     """A script naming the component's frame, as ``show_map``'s ``alt`` names Streamlit's.
 
     streamlit-folium's frame is titled "streamlit_folium.st_folium", which a screen reader
     announces and keyboard users meet on Tab; the frame is same-origin, so the map renames it.
     """
-    element = MacroElement()
-    element._name = "FrameTitle"
-    element._template = Template(
-        "{% macro script(this, kwargs) %}"
+    return _map_script(
+        "FrameTitle",
         "try { if (window.frameElement) { window.frameElement.title = "
         + script_json(title)
-        + "; } } catch (e) {}"
-        "{% endmacro %}"
+        + "; } } catch (e) {}",
     )
-    return element
 
 
 # The value streamlit-folium 0.27 sends for a click, in its own key order (``updateComponentValue``
@@ -197,33 +204,22 @@ _INSTANT_CLICKS_JS = """
     var g = window.__GLOBAL_DATA__, lib = window.Streamlit;
     if (!g || !lib || !g.returned_objects || g.wrap_longitude) return;
     if (g.returned_objects.some(function (k) { return KEYS.indexOf(k) < 0; })) return;
-    g.lat_lng_clicked = e.latlng;
-    var now = {
-      last_clicked: g.lat_lng_clicked,
-      last_object_clicked: g.last_object_clicked,
-      last_object_clicked_count: g.last_object_clicked_count,
-      last_object_clicked_tooltip: g.last_object_clicked_tooltip
-    };
+    g.lat_lng_clicked = e.latlng;  // what the component's own listener, next, would set
     var value = {};
-    KEYS.forEach(function (k) { if (g.returned_objects.indexOf(k) >= 0) value[k] = now[k]; });
+    KEYS.forEach(function (k) {
+      if (g.returned_objects.indexOf(k) >= 0) value[k] = k === "last_clicked" ? e.latlng : g[k];
+    });
     if (JSON.stringify(value) === JSON.stringify(g.previous_data)) return;
     g.previous_data = value;
     lib.setComponentValue(value);
   });
-})(%s);
+})({{ this._parent.get_name() }});
 """
 
 
 def _instant_clicks() -> MacroElement:
     """A script that sends a click to Python at once, not after streamlit-folium's debounce."""
-    element = MacroElement()
-    element._name = "InstantClicks"
-    element._template = Template(
-        "{% macro script(this, kwargs) %}"
-        + _INSTANT_CLICKS_JS % (json.dumps(list(_CLICK_KEYS)), "{{ this._parent.get_name() }}")
-        + "{% endmacro %}"
-    )
-    return element
+    return _map_script("InstantClicks", _INSTANT_CLICKS_JS % json.dumps(list(_CLICK_KEYS)))
 
 
 def prepare_clickable_map(folium_map: folium.Map, title: str = MAP_TITLE) -> PreparedMap:
@@ -356,13 +352,7 @@ def show_clickable_map(
         folium_map if isinstance(folium_map, PreparedMap) else prepare_clickable_map(folium_map)
     )
     layer_js = None if feature_group_to_add is None else layer_script(feature_group_to_add)
-    wanted = ["last_clicked"]
-    if object_clicks:
-        wanted += [
-            "last_object_clicked",
-            "last_object_clicked_count",
-            "last_object_clicked_tooltip",
-        ]
+    wanted = list(_CLICK_KEYS) if object_clicks else ["last_clicked"]
     out = _draw(prepared, key, height, wanted, center, zoom, layer_js, on_change) or {}
     return _new_click(out, f"{key}__handled", object_clicks, only_new)
 
