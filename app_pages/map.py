@@ -134,7 +134,8 @@ st.caption(
     f"{label}. Source: {c.SOURCE_IOD2025}; {c.SOURCE_BOUNDARIES}. "
     "Boundaries simplified for drawing. Hover a neighbourhood for details."
 )
-area_lsoas = lsoas_in_area(loaders.load_lsoas_with_lcp(), view["area"])
+all_lsoas = loaders.load_lsoas_with_lcp()
+area_lsoas = lsoas_in_area(all_lsoas, view["area"])
 table = indicator_table(area_lsoas, indicator)
 common.figure_summary(
     summaries.indicator_map_summary(
@@ -145,7 +146,6 @@ common.figure_summary(
         higher_is_worse=c.INDICATORS[indicator][1],
     )
 )
-all_lsoas = loaders.load_lsoas_with_lcp()
 url_selection(all_lsoas)
 # A click is read before drawing, so the map already outlines the LSOA it selects.
 if (click := pending_click(MAP_KEY)) is not None:
@@ -178,7 +178,7 @@ with side:
     if selected:
         show_profile(selected)
 with map_col:
-    # Read the tile switch (under the map) from the session: the map is drawn first.
+    # Read the tile switch (under the map) from the session: the map is drawn before it.
     prepared = map_layers.map_page_clickable(
         indicator, view["area"], st.session_state.get("map_tiles", False), demo=demo
     )

@@ -11,12 +11,11 @@ import pandas as pd
 import shapely
 
 from geo.coverage import COVERED_POP, NEAREST_HUB, NEAREST_HUB_IDX, SHARE_WITHIN_REACH
-from geo.shapes import in_wgs84
+from geo.shapes import require_wgs84
 from utils.constants import (
     AT_RISK,
     CENSUS_65PLUS,
     CENSUS_RESIDENTS,
-    CRS_WGS84,
     DOMAINS,
     HUB_ID,
     HUB_NAME,
@@ -122,10 +121,7 @@ def lsoa_at_point(lat: float, lon: float, lsoas_gdf: gpd.GeoDataFrame) -> str | 
     ValueError
         When the polygons are not in EPSG:4326 (a click would silently miss).
     """
-    if not in_wgs84(lsoas_gdf):
-        raise ValueError(
-            f"LSOA polygons must be in {CRS_WGS84} to find a map click; got {lsoas_gdf.crs}."
-        )
+    require_wgs84(lsoas_gdf, "LSOA polygons", "to find a map click")
     try:
         lat_f, lon_f = float(lat), float(lon)
     except (TypeError, ValueError):

@@ -42,6 +42,20 @@ def in_wgs84(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
     return True
 
 
+def require_wgs84(
+    gdf: gpd.GeoDataFrame | gpd.GeoSeries, what: str = "Shapes", purpose: str = "to draw"
+) -> None:
+    """Refuse shapes that are not in EPSG:4326 (``in_wgs84``), naming what they were for.
+
+    Raises
+    ------
+    ValueError
+        E.g. "Shapes must be in EPSG:4326 to draw; got EPSG:27700."
+    """
+    if not in_wgs84(gdf):
+        raise ValueError(f"{what} must be in EPSG:4326 {purpose}; got {gdf.crs}.")
+
+
 def simplify_for_map(
     gdf: gpd.GeoDataFrame, tolerance_m: float = MAP_SIMPLIFY_M
 ) -> gpd.GeoDataFrame:

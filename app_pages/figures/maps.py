@@ -15,7 +15,7 @@ import polyline
 import shapely
 from branca.element import MacroElement, Template
 
-from geo.shapes import in_wgs84
+from geo.shapes import require_wgs84
 from utils import constants as c
 from utils.view_state import ALL_LEEDS, lsoas_in_area
 
@@ -144,16 +144,14 @@ def encode_geometry(geom: shapely.Geometry) -> list[list[str]]:
 
 def encoded_features(gdf: gpd.GeoDataFrame, props: list[dict] | None = None) -> list[dict]:
     """Features for ``EncodedPolygons``: properties plus encoded geometry, one per row."""
-    if not in_wgs84(gdf):
-        raise ValueError("Shapes must be in EPSG:4326 to draw.")
+    require_wgs84(gdf)
     props = props or [{} for _ in range(len(gdf))]
     return [{"p": p, "g": encode_geometry(g)} for p, g in zip(props, gdf.geometry, strict=True)]
 
 
 def encode_shapes(gdf: gpd.GeoDataFrame, key_col: str = c.LSOA) -> dict[str, list[list[str]]]:
     """Encoded geometry by key (e.g. LSOA code), for loaders to cache once per server."""
-    if not in_wgs84(gdf):
-        raise ValueError("Shapes must be in EPSG:4326 to draw.")
+    require_wgs84(gdf)
     return {k: encode_geometry(g) for k, g in zip(gdf[key_col], gdf.geometry, strict=True)}
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import shapely
 from pandas.io.formats.style import Styler
 
-from geo.shapes import in_wgs84
+from geo.shapes import require_wgs84
 from utils import constants as c
 
 __all__ = [
@@ -53,8 +53,7 @@ def selection_outline(shapes: gpd.GeoDataFrame, code: str | None) -> folium.Feat
     ValueError
         When the shapes are not in EPSG:4326.
     """
-    if not in_wgs84(shapes):
-        raise ValueError("Shapes must be in EPSG:4326 to draw.")
+    require_wgs84(shapes)
     group = folium.FeatureGroup(name="Selected neighbourhood", control=False)
     rows = shapes.loc[shapes[c.LSOA] == code] if code else shapes.iloc[0:0]
     if len(rows):
